@@ -1,0 +1,73 @@
+"""The `karez` command line: a thin layer over the Python API.
+
+Each stage adds its commands in its own module (`karez/cli/<stage>.py`) through a
+`register(app)` function; this module only assembles them and turns `KarezError` into a
+clean message and exit code 1.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from karez.errors import KarezError
+
+app = typer.Typer(
+    name="karez",
+    help="karez: an evidence workbench for leaked detention records.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# The stages' command modules, in pipeline order. Each defines `register(app)`.
+STAGE_COMMANDS = (
+    "karez.cli.custody",
+    "karez.cli.ingest",
+    "karez.cli.testbed",
+    "karez.cli.names",
+    "karez.cli.verify",
+    "karez.cli.link",
+    "karez.cli.analyse",
+    "karez.cli.estimate",
+)
+
+for module_name in STAGE_COMMANDS:
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        continue  # a stage not built yet
+    module.register(app)
+
+
+def main() -> None:
+    """Entry point of the `karez` script."""
+    try:
+        app(standalone_mode=False)
+    except KarezError as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        sys.exit(1)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        typer.secho("aborted", err=True)
+        sys.exit(1)
+    except BrokenPipeError:
+        # `karez ... | head` ends quietly.
+        sys.stderr.close()
+        sys.exit(0)
+    except Exception as error:  # click usage errors
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

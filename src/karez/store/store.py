@@ -1,0 +1,126 @@
+"""A thin wrapper over a DuckDB connection: schema, transactions, logged and wrapped errors.
+
+Every stage reads and writes the case through `Store`. Queries are logged at debug level and
+engine errors are re-raised as `StoreError` carrying the SQL that failed, so a result can be
+audited (the Splink habit).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from karez.errors import StoreError
+
+log = logging.getLogger("karez.store")
+
+CANONICAL_TABLES = (
+    "sources",
+    "ingests",
+    "records",
+    "mentions",
+    "relations",
+    "events",
+    "classifications",
+    "reasons",
+    "notes",
+)
+# Tables derived from a source's ingest, deleted when a source is withdrawn or re-ingested.
+DERIVED_TABLES = ("records", "mentions", "relations", "events", "classifications", "reasons", "notes")
+
+
+class Store:
+    """The DuckDB database of one case (`CASE/karez.duckdb`)."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as error:
+            raise StoreError(
+                f"cannot open the case store {self.path}: {error}. "
+                "Close other programs using this case and try again."
+            ) from error
+        self._in_transaction = False
+        if not read_only:
+            self.ensure_schema()
+
+    def ensure_schema(self) -> None:
+        ddl = resources.files("karez.store").joinpath("schema.sql").read_text("utf-8")
+        self.con.execute(ddl)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+        """Run one statement; errors come back as StoreError with the SQL."""
+        log.debug("SQL: %s | params=%r", sql, params)
+        try:
+            if params is None:
+                return self.con.execute(sql)
+            return self.con.execute(sql, params)
+        except duckdb.Error as error:
+            raise StoreError(f"query failed: {error}", sql) from error
+
+    def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[tuple]:
+        return self.execute(sql, params).fetchall()
+
+    def fetchone(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> tuple | None:
+        return self.execute(sql, params).fetchone()
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+        row = self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    def dicts(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Rows as dictionaries keyed by column name."""
+        cursor = self.execute(sql, params)
+        names = [d[0] for d in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def df(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None):  # -> pandas.DataFrame
+        return self.execute(sql, params).df()
+
+    def table_exists(self, name: str) -> bool:
+        return bool(
+            self.scalar(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+            )
+        )
+
+    def count(self, table: str, where: str = "", params: Sequence[Any] | None = None) -> int:
+        sql = f"SELECT count(*) FROM {table}" + (f" WHERE {where}" if where else "")
+        return int(self.scalar(sql, params))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All or nothing: on any exception every change inside is rolled back."""
+        if self._in_transaction:
+            yield self
+            return
+        self.execute("BEGIN TRANSACTION")
+        self._in_transaction = True
+        try:
+            yield self
+        except BaseException:
+            self._in_transaction = False
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:  # pragma: no cover - the connection is already broken
+                log.exception("rollback failed")
+            raise
+        else:
+            self._in_transaction = False
+            self.execute("COMMIT")
