@@ -1,0 +1,155 @@
+"""Choosing a log-linear model: independence, stepwise (Chan, Silverman & Vincent 2021), AIC/BIC.
+
+Each chooser takes the counts of every observable pattern and returns the chosen model's
+fit. They are plain functions of the counts so the bootstrap can redo the choice in every
+replicate; a `ModelChecker` carries the cached existence tests between calls.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import poisson
+
+from karez.estimate.errors import EstimateError, ModelNotEstimable
+from karez.estimate.loglinear import LoglinearFit, ModelChecker, Term, fit_model
+
+DEFAULT_PTHRESH = 0.02
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The chosen model and how it was chosen (steps taken or models compared)."""
+
+    fit: LoglinearFit
+    trail: tuple[dict, ...]
+    models_considered: int
+    models_refused: int
+
+
+def independence(patterns: np.ndarray, counts: np.ndarray, checker: ModelChecker) -> Selection:
+    """The main-effects model: every list catches people independently of the others."""
+    fit = fit_model(patterns, counts, checker.check(counts, ()))
+    return Selection(fit, (), 1, 0)
+
+
+def stepwise(
+    patterns: np.ndarray,
+    counts: np.ndarray,
+    checker: ModelChecker,
+    pthresh: float = DEFAULT_PTHRESH,
+) -> Selection:
+    """Forward selection of pairwise interactions as in Chan, Silverman & Vincent (2021).
+
+    From the main-effects model, at each step and for each pair of lists not yet in the model
+    whose addition keeps the estimate finite and identifiable: n = people observed on both
+    lists, e = its expected value under the current model, p = min(P(X <= n), P(X >= n)) with
+    X ~ Poisson(e). The pair with the smallest p is added while p < `pthresh`.
+    """
+    k = patterns.shape[1]
+    pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
+    both = {pair: patterns[:, pair[0]].astype(bool) & patterns[:, pair[1]].astype(bool) for pair in pairs}
+    terms: tuple[Term, ...] = ()
+    current = fit_model(patterns, counts, checker.check(counts, terms))
+    trail: list[dict] = []
+    considered, refused = 1, 0
+    while True:
+        best: tuple[float, Term] | None = None
+        for pair in pairs:
+            if pair in terms:
+                continue
+            candidate = tuple(sorted(terms + (pair,)))
+            considered += 1
+            if not checker.check(counts, candidate).ok:
+                refused += 1
+                continue
+            n = float(counts[both[pair]].sum())
+            e = float(current.fitted[both[pair]].sum())
+            p = min(float(poisson.cdf(n, e)), float(poisson.sf(n - 1, e))) if e > 0 else (0.0 if n > 0 else 1.0)
+            if best is None or p < best[0]:
+                best = (p, pair)
+        if best is None or best[0] >= pthresh:
+            break
+        terms = tuple(sorted(terms + (best[1],)))
+        trail.append({"added": list(best[1]), "p_value": best[0]})
+        current = fit_model(patterns, counts, checker.check(counts, terms), start=None)
+    return Selection(current, tuple(trail), considered, refused)
+
+
+def hierarchical_models(k: int, max_order: int) -> Iterator[tuple[Term, ...]]:
+    """Every hierarchical model on k lists with interactions of order 2 .. max_order.
+
+    Hierarchical: a term of order s >= 3 is present only if all its sub-terms of order s - 1
+    are. The term of all k lists is never allowed (it cannot be estimated without the
+    unobserved pattern).
+    """
+    max_order = min(max_order, k - 1)
+
+    def extend(chosen: tuple[Term, ...], order: int) -> Iterator[tuple[Term, ...]]:
+        if order > max_order:
+            yield chosen
+            return
+        present = set(chosen)
+        candidates = [
+            term
+            for term in itertools.combinations(range(k), order)
+            if order == 2 or all(sub in present for sub in itertools.combinations(term, order - 1))
+        ]
+        if not candidates:
+            yield chosen
+            return
+        for mask in range(2 ** len(candidates)):
+            picked = tuple(c for bit, c in enumerate(candidates) if mask >> bit & 1)
+            if order < max_order and not picked and order >= 2:
+                # No term of this order means none of the next: stop here once.
+                yield chosen
+                continue
+            yield from extend(chosen + picked, order + 1)
+
+    yield from extend((), 2)
+
+
+def information_criterion(
+    patterns: np.ndarray,
+    counts: np.ndarray,
+    checker: ModelChecker,
+    criterion: str = "bic",
+    max_order: int = 2,
+) -> Selection:
+    """The model with the smallest AIC or BIC among all hierarchical models up to `max_order`
+    whose estimate is finite and identifiable.
+
+    BIC = -2 log L + (number of parameters) x log(number of people observed); AIC uses 2 in
+    place of the logarithm. Models refused by the existence tests take no part.
+    """
+    if criterion not in ("aic", "bic"):
+        raise EstimateError(f"unknown criterion {criterion!r}: use aic or bic")
+    k = patterns.shape[1]
+    n_observed = float(counts.sum())
+    penalty = math.log(n_observed) if criterion == "bic" else 2.0
+    best: tuple[float, LoglinearFit] | None = None
+    considered = refused = 0
+    # Largest models first, so smaller ones inherit their passed existence tests.
+    models = sorted(hierarchical_models(k, max_order), key=len, reverse=True)
+    for terms in models:
+        considered += 1
+        check = checker.check(counts, terms)
+        if not check.ok:
+            refused += 1
+            continue
+        fit = fit_model(patterns, counts, check)
+        score = -2.0 * fit.log_likelihood + fit.n_parameters * penalty
+        if best is None or score < best[0] - 1e-9:
+            best = (score, fit)
+    if best is None:
+        raise ModelNotEstimable(
+            f"no hierarchical model up to order {max_order} has a finite, identifiable estimate "
+            f"on these data ({refused} refused); try the independence model",
+            "mle_does_not_exist",
+        )
+    trail = ({"criterion": criterion, "value": best[0], "max_order": max_order},)
+    return Selection(best[1], trail, considered, refused)
