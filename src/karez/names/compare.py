@@ -1,0 +1,200 @@
+"""Comparing two names across scripts, and keys for blocking.
+
+Both names are parsed to ULY readings, then folded to a phonetic *skeleton* that forgets
+the distinctions spellings and transcriptions lose (vowel qualities, k/q, g/gh, l/r,
+f/p, doubled letters, n/ng). Parts are matched to parts allowing a swap, a missing
+part, or parts run together; the given name and the father's name weigh most.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from itertools import permutations
+
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from karez.names.parse import ParsedName, Readings, parse
+
+_DIGRAPHS = (("sh", "S"), ("ch", "C"), ("zh", "J"), ("gh", "G"), ("ng", "n"), ("kh", "H"))
+_FOLD = str.maketrans(
+    {
+        "a": "a", "e": "a", "ä": "a", "ə": "a",
+        "i": "i", "é": "i", "ë": "i", "ı": "i",
+        "o": "u", "u": "u", "ö": "u", "ü": "u",
+        "q": "k", "k": "k", "g": "G", "x": "H", "h": "H",
+        "j": "J", "w": "w", "v": "w", "f": "p", "p": "p",
+        "l": "r", "r": "r", "c": "J",
+    }
+)
+_VOWELS = frozenset("aiu")
+# how much each position weighs: given name, father's name, grandfather's name
+_PART_WEIGHTS = (1.0, 0.8, 0.4, 0.3)
+_READINGS_USED = 3
+
+
+@lru_cache(maxsize=524288)
+def skeleton(uly: str) -> str:
+    """Fold a ULY-like spelling to its phonetic skeleton ('Mehmet' and 'memet' agree).
+
+    Vowels become a/i/u classes, k=q, g=gh, x=h, l=r, f=p, ng=n, doubled letters and
+    an h after a vowel (Ehmet/Emet) are dropped, a final d is read as t.
+    """
+    text = uly.lower().replace("'", "")
+    for digraph, code in _DIGRAPHS:
+        text = text.replace(digraph, code)
+    text = text.translate(_FOLD)
+    out: list[str] = []
+    for index, char in enumerate(text):
+        if char == "H" and out and out[-1] in _VOWELS:
+            following = text[index + 1] if index + 1 < len(text) else ""
+            if following not in _VOWELS:
+                continue  # Ehmet ~ Emet ~ Ahmet: a coda h is often unwritten
+        if char == "y" and out and out[-1] == "i":
+            continue  # iy ~ i
+        if out and out[-1] == char:
+            continue
+        out.append(char)
+    if out and out[-1] == "d":
+        out[-1] = "t"
+    return "".join(out)
+
+
+def consonant_key(uly: str) -> str:
+    """The consonants of a skeleton without h, y and w (the letters sources drop)."""
+    return "".join(
+        c for c in skeleton(uly) if c not in _VOWELS and c not in ("H", "y", "w")
+    )
+
+
+def string_similarity(left: str, right: str) -> float:
+    """Similarity in [0, 1] of two skeletons: the mean of Jaro-Winkler and Levenshtein."""
+    if not left or not right:
+        return 0.0
+    if left == right:
+        return 1.0
+    return 0.5 * JaroWinkler.normalized_similarity(left, right) + 0.5 * (
+        Levenshtein.normalized_similarity(left, right)
+    )
+
+
+def part_similarity(left: Readings, right: Readings) -> float:
+    """Similarity in [0, 1] of two name parts given their ranked readings.
+
+    The best pair of readings counts; a less likely reading is discounted a little so
+    that a match on a reading the model doubts counts less than one on its best guess.
+    """
+    best = 0.0
+    for reading_left, weight_left in left[:_READINGS_USED]:
+        skeleton_left = skeleton(reading_left)
+        for reading_right, weight_right in right[:_READINGS_USED]:
+            score = string_similarity(skeleton_left, skeleton(reading_right))
+            score *= 0.9 + 0.1 * min(weight_left, weight_right)
+            if score > best:
+                best = score
+    return best
+
+
+def _as_parsed(name: str | ParsedName) -> ParsedName:
+    return name if isinstance(name, ParsedName) else parse(name)
+
+
+def compare_parts(a: str | ParsedName, b: str | ParsedName) -> dict[str, float | bool | None]:
+    """Compare two names part by part.
+
+    Returns `given` (similarity of the given names), `father` (of the fathers' names;
+    None when either lacks one), `swapped` (True when the best match pairs a's given
+    name with b's father's name), and `score` (as `similarity`).
+    """
+    parsed_a, parsed_b = _as_parsed(a), _as_parsed(b)
+    score, assignment = _best_assignment(parsed_a, parsed_b)
+    by_a = dict(assignment)
+    given = by_a.get(0)
+    father = by_a.get(1)
+    matrix = _matrix(parsed_a, parsed_b)
+    return {
+        "score": max(score, _concatenated(parsed_a, parsed_b)),
+        "given": matrix[0][given] if given is not None else 0.0,
+        "father": matrix[1][father] if father is not None and len(matrix) > 1 else None,
+        "swapped": given is not None and given != 0,
+    }
+
+
+def _matrix(a: ParsedName, b: ParsedName) -> list[list[float]]:
+    return [[part_similarity(ra, rb) for rb in b.readings[:4]] for ra in a.readings[:4]]
+
+
+def _best_assignment(a: ParsedName, b: ParsedName) -> tuple[float, tuple[tuple[int, int], ...]]:
+    """Best one-to-one pairing of parts, weighted by position, with small penalties."""
+    if not a.readings or not b.readings:
+        return 0.0, ()
+    matrix = _matrix(a, b)
+    rows, cols = len(matrix), len(matrix[0])
+    best_score, best_pairs = 0.0, ()
+    size = min(rows, cols)
+    row_indexes = range(rows)
+    for chosen_cols in permutations(range(cols), size):
+        for chosen_rows in permutations(row_indexes, size) if rows > size else (tuple(row_indexes),):
+            pairs = tuple(zip(chosen_rows, chosen_cols, strict=True))
+            total = weight_sum = 0.0
+            in_order = True
+            for i, j in pairs:
+                weight = (_PART_WEIGHTS[i] + _PART_WEIGHTS[j]) / 2
+                total += weight * matrix[i][j]
+                weight_sum += weight
+                if i != j:
+                    in_order = False
+            score = total / weight_sum
+            if not in_order:
+                score *= 0.97  # swapped parts happen, but in-order matches are likelier
+            unmatched = (rows - size) + (cols - size)
+            score *= 1.0 - 0.07 * min(unmatched, 3)
+            if score > best_score:
+                best_score, best_pairs = score, pairs
+    return best_score, best_pairs
+
+
+def _concatenated(a: ParsedName, b: ParsedName) -> float:
+    """Similarity of the whole names run together (Abdu Rehim ~ Abdurehim)."""
+    if len(a.readings) == len(b.readings):
+        return 0.0  # the part-wise match already covers this case
+    joined_a = skeleton("".join(r[0][0] for r in a.readings if r))
+    joined_b = skeleton("".join(r[0][0] for r in b.readings if r))
+    return 0.95 * string_similarity(joined_a, joined_b)
+
+
+def similarity(a: str | ParsedName, b: str | ParsedName) -> float:
+    """Similarity in [0, 1] of two names in any scripts (1.0: the same spelling skeleton).
+
+    Knows that parts may be missing, swapped or run together and that the given name and
+    the father's name carry most weight. Symmetric up to rounding.
+    """
+    parsed_a, parsed_b = _as_parsed(a), _as_parsed(b)
+    score, _pairs = _best_assignment(parsed_a, parsed_b)
+    return round(min(1.0, max(score, _concatenated(parsed_a, parsed_b))), 6)
+
+
+@lru_cache(maxsize=524288)
+def keys(text: str) -> list[str]:
+    """Blocking keys of a name: names that may be the same person share at least one.
+
+    One key per part reading (`p:` + the first four consonants of its skeleton), from the
+    best two readings of each of the first three parts, and one for the given+father
+    pair in either order (`gf:`). Script-independent: 买买提·吐尔逊, Memet Tursun and
+    مەمەت تۇرسۇن give the same keys.
+    """
+    parsed = parse(text)
+    found: list[str] = []
+    part_keys: list[str] = []
+    for readings in parsed.readings[:3]:
+        first = ""
+        for reading, _weight in readings[:2]:
+            key = consonant_key(reading)[:4]
+            if key and f"p:{key}" not in found:
+                found.append(f"p:{key}")
+            if not first:
+                first = key
+        part_keys.append(first)
+    if len(part_keys) >= 2 and part_keys[0] and part_keys[1]:
+        pair = sorted((part_keys[0][:3], part_keys[1][:3]))
+        found.append(f"gf:{pair[0]}|{pair[1]}")
+    return found

@@ -1,0 +1,147 @@
+"""Latin spellings of Uyghur names: ULY, English, Turkish, German, Russian-derived, pinyin.
+
+`latin_readings` maps an ad-hoc spelling to ULY-like readings: letters of other
+orthographies become ULY letters (ş -> sh, kh -> x, v -> w), international forms of
+Arabic-origin names map to the Uyghur form (Muhammad -> memet, data/latin_variants.tsv),
+and a word that is pinyin (Maimaiti, Tuerxun) is also read through the Han syllable model.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+from karez.names import han
+
+# Letters whose meaning is kept when accents are stripped.
+_LETTERS = str.maketrans(
+    {
+        "ş": "sh", "ș": "sh", "š": "sh", "ç": "ch", "č": "ch", "ğ": "gh", "ġ": "gh",
+        "ı": "i", "ä": "e", "ə": "e", "æ": "e", "ž": "zh", "ë": "é", "ñ": "ng",
+        "ŋ": "ng", "ɵ": "ö", "ø": "ö", "ô": "o", "ḥ": "h", "ẖ": "x", "ẕ": "z", "ʼ": "'",
+        "’": "'", "ʻ": "'", "‘": "'", "`": "'",
+    }
+)
+_KEEP_ACCENTED = frozenset("éöü")
+
+# Spelling habits of other orthographies, rewritten to ULY; longest first.
+_RULES = (
+    ("tsch", "ch"), ("dzh", "j"), ("sch", "sh"), ("tch", "ch"), ("kh", "x"), ("dj", "j"),
+    ("ph", "f"), ("oo", "u"), ("ou", "u"), ("ee", "i"), ("v", "w"), ("c", "j"),
+)
+# Syllables that Chinese transcriptions write and Uyghur spellings almost never do.
+_TELLTALES = frozenset(
+    {"ti", "mu", "fu", "er", "xun", "mai", "ai", "jiang", "ke", "si", "zi", "tuo", "xia",
+     "hei", "bai", "lai", "kai", "sai", "hai", "xi", "qi", "zhi", "te", "ze", "ge", "he"}
+)
+
+
+@lru_cache(maxsize=1)
+def variants() -> dict[str, str]:
+    """International spelling -> Uyghur form, from data/latin_variants.tsv."""
+    text = resources.files("karez.names").joinpath("data/latin_variants.tsv").read_text("utf-8")
+    table: dict[str, str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            variant, uly = line.split("\t")
+            table[variant] = uly
+    return table
+
+
+@lru_cache(maxsize=1)
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (data/pinyin_syllables.txt)."""
+    text = resources.files("karez.names").joinpath("data/pinyin_syllables.txt").read_text("utf-8")
+    return frozenset(
+        word for line in text.splitlines() if not line.startswith("#") for word in line.split()
+    )
+
+
+def fold_latin(word: str) -> str:
+    """Lower-case a Latin word and write it with ULY letters (accents kept only on é ö ü)."""
+    word = word.lower().translate(_LETTERS)
+    decomposed = unicodedata.normalize("NFD", word)
+    out: list[str] = []
+    for char in decomposed:
+        if unicodedata.combining(char):
+            if out and unicodedata.normalize("NFC", out[-1] + char) in _KEEP_ACCENTED:
+                out[-1] = unicodedata.normalize("NFC", out[-1] + char)
+            continue
+        out.append(char)
+    word = "".join(out)
+    return "".join(char for char in word if char.isalpha() or char == "'")
+
+
+def to_uly_spelling(word: str) -> str:
+    """Rewrite a folded Latin word's foreign spelling habits as ULY (kh -> x, sch -> sh)."""
+    index = 0
+    out: list[str] = []
+    while index < len(word):
+        for source, target in _RULES:
+            if word.startswith(source, index):
+                if source == "c" and word.startswith("ch", index):
+                    continue
+                out.append(target)
+                index += len(source)
+                break
+        else:
+            out.append(word[index])
+            index += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=65536)
+def segment_pinyin(word: str) -> tuple[str, ...] | None:
+    """Split a lower-case word into pinyin syllables (fewest syllables), or None."""
+    syllables = pinyin_syllables()
+    best: list[tuple[str, ...] | None] = [None] * (len(word) + 1)
+    best[0] = ()
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 6), end):
+            previous = best[start]
+            if previous is None:
+                continue
+            piece = word[start:end]
+            if piece in syllables:
+                candidate = previous + (piece,)
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+    return best[len(word)]
+
+
+def looks_like_pinyin(word: str) -> bool:
+    """True when a word reads as Chinese pinyin of a transcription (Maimaiti, Tuerxun)."""
+    syllables = segment_pinyin(word)
+    if not syllables or len(syllables) < 2 or word in variants():
+        return False
+    return any(syllable in _TELLTALES for syllable in syllables)
+
+
+@lru_cache(maxsize=262144)
+def latin_readings(word: str) -> tuple[tuple[str, float], ...]:
+    """Ranked ULY readings of one Latin name part (best first, weights in (0, 1]).
+
+    The direct reading always comes first unless the word is pinyin, in which case the
+    Han syllable model's reading leads and the direct one follows.
+    """
+    folded = fold_latin(word)
+    if not folded:
+        return ()
+    plain = folded.replace("'", "")
+    direct = variants().get(plain) or to_uly_spelling(plain)
+    readings: dict[str, float] = {direct: 1.0}
+    if plain != direct and plain in variants():
+        readings[to_uly_spelling(plain)] = 0.8
+    syllables = segment_pinyin(plain)
+    if syllables and len(syllables) >= 2:
+        pinyin_weight = 1.0 if looks_like_pinyin(plain) else 0.6
+        for reading, weight in han.pinyin_part_readings(syllables, 3):
+            score = round(weight * pinyin_weight, 4)
+            if score > readings.get(reading, 0.0):
+                readings[reading] = score
+        if pinyin_weight == 1.0:
+            readings[direct] = 0.7
+    ranked = sorted(readings.items(), key=lambda item: -item[1])
+    return tuple(ranked[:4])
