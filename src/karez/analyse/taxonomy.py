@@ -1,0 +1,319 @@
+"""The taxonomy of stated reasons: loading, per-case extension, text folding and matching.
+
+The taxonomy is data (`taxonomy.yaml` next to this module; a case may add
+`CASE/taxonomy.yaml`). This module turns it into compiled patterns and finds every match in a
+text, reporting each match as a span of the *original* text so the evidence can be shown
+verbatim.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from karez.errors import KarezError
+
+LANGUAGES = ("zh", "en", "ug_latn", "ug_arab")
+# The codes shared with the testbed (docs/architecture.md); evaluation is on these.
+SHARED_CODES = (
+    "religious_extremism_label",
+    "religious_practice",
+    "family_planning",
+    "passport_travel",
+    "relatives_abroad",
+    "contact_abroad",
+    "internet",
+    "untrustworthy",
+    "birth_decade",
+    "relative_detained",
+    "other",
+)
+# Clause boundaries: an override only applies inside one clause.
+_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n、|/]|\.\s|\s-\s|،|؛")
+_FRAGMENT = re.compile(r"\{([a-z_]+)\}")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "ʻ": "'"})
+
+
+class TaxonomyError(KarezError):
+    """A taxonomy file is invalid; the message names the file, the category and what to fix."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One compiled pattern of a sub-category."""
+
+    category: str
+    subcategory: str
+    lang: str
+    source: str
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A pattern found in a text; `start`/`end` index the original (unfolded) text."""
+
+    category: str
+    subcategory: str
+    lang: str
+    pattern: str
+    start: int
+    end: int
+    evidence: str
+    clause: int
+
+
+@dataclass
+class Taxonomy:
+    """A loaded taxonomy: categories with definitions, compiled patterns, statuses."""
+
+    data: dict[str, Any]
+    sources: list[str]
+    patterns: list[Pattern] = field(default_factory=list)
+    status_patterns: list[Pattern] = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        """Fingerprint of the taxonomy as used, stored with every coding it produced."""
+        text = json.dumps(self.data, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    @property
+    def categories(self) -> dict[str, dict[str, Any]]:
+        return self.data["categories"]
+
+    def overrides(self, category: str) -> set[str]:
+        """Categories this one displaces when both are found in the same clause."""
+        return set(self.categories.get(category, {}).get("overrides") or ())
+
+    def find(self, text: str) -> list[Match]:
+        """Every category pattern found in `text`, before overrides are applied."""
+        return _find(self.patterns, text)
+
+    def status_of(self, text: str | None) -> str | None:
+        """The first status (sentenced, released, ...) whose patterns match `text`, else None."""
+        if not text:
+            return None
+        folded, _, _ = fold(text)
+        for pattern in self.status_patterns:
+            if pattern.regex.search(folded):
+                return pattern.category
+        return None
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Rows of category, sub-category and definition, for documentation and reports."""
+        rows = []
+        for code, category in self.categories.items():
+            rows.append(
+                {
+                    "category": code,
+                    "subcategory": "",
+                    "label": category.get("label", code),
+                    "definition": " ".join(str(category.get("definition", "")).split()),
+                }
+            )
+            for sub, spec in (category.get("subcategories") or {}).items():
+                rows.append(
+                    {
+                        "category": code,
+                        "subcategory": sub,
+                        "label": "",
+                        "definition": " ".join(str(spec.get("definition", "")).split()),
+                        "n_patterns": sum(len(v or []) for v in (spec.get("patterns") or {}).values()),
+                    }
+                )
+        return rows
+
+
+def fold(text: str) -> tuple[str, list[int], list[int]]:
+    """Normalise `text` for matching, keeping where each folded character came from.
+
+    Returns the folded text and, for each of its characters, the start and end index in the
+    original. Folding is NFKC per grapheme (full-width digits and Latin, Arabic presentation
+    forms), Latin letters lose their diacritics (ULY ü/ö/é typed as u/o/e), and typographic
+    apostrophes become "'".
+    """
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        piece = _fold_piece(text[i:j])
+        for ch in piece:
+            out.append(ch)
+            starts.append(i)
+            ends.append(j)
+        i = j
+    return "".join(out), starts, ends
+
+
+def _fold_piece(piece: str) -> str:
+    normal = unicodedata.normalize("NFKC", piece).translate(_APOSTROPHES)
+    base = normal[:1]
+    if base and base.isalpha() and ord(base) < 0x250:
+        # Latin: drop the diacritics, so hand-typed ULY without them still matches.
+        decomposed = unicodedata.normalize("NFKD", normal)
+        normal = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return normal
+
+
+def _fold_pattern(pattern: str) -> str:
+    """Fold a regex the way texts are folded (diacritics and width), leaving its syntax alone."""
+    return "".join(_fold_piece(c) if not unicodedata.combining(c) else "" for c in unicodedata.normalize("NFC", pattern))
+
+
+def clauses(folded: str) -> list[tuple[int, int]]:
+    """Spans of the clauses of a folded text (between punctuation)."""
+    spans = []
+    start = 0
+    for brk in _CLAUSE_BREAK.finditer(folded):
+        spans.append((start, brk.start()))
+        start = brk.end()
+    spans.append((start, len(folded)))
+    return spans
+
+
+def _find(patterns: list[Pattern], text: str) -> list[Match]:
+    folded, starts, ends = fold(text)
+    spans = clauses(folded)
+    found: list[Match] = []
+    for pattern in patterns:
+        for m in pattern.regex.finditer(folded):
+            if m.end() == m.start():
+                continue
+            start, end = starts[m.start()], ends[m.end() - 1]
+            clause = next(
+                (k for k, (a, b) in enumerate(spans) if a <= m.start() < max(b, a + 1)), len(spans) - 1
+            )
+            found.append(
+                Match(
+                    pattern.category,
+                    pattern.subcategory,
+                    pattern.lang,
+                    pattern.source,
+                    start,
+                    end,
+                    text[start:end],
+                    clause,
+                )
+            )
+    return found
+
+
+def default_taxonomy_path() -> Path:
+    return Path(str(resources.files("karez.analyse").joinpath("taxonomy.yaml")))
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise TaxonomyError(f"file {path}: cannot read the taxonomy: {error}. Fix the YAML and try again.") from error
+    if not isinstance(data, dict):
+        raise TaxonomyError(f"file {path}: a taxonomy must be a mapping with a `categories:` key.")
+    return data
+
+
+def merge(base: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
+    """Merge a case's taxonomy over the default: categories and sub-categories are merged,
+    pattern lists extended (or replaced where a sub-category says `replace: true`)."""
+    merged = copy.deepcopy(base)
+    merged.setdefault("fragments", {}).update(extension.get("fragments") or {})
+    merged.setdefault("statuses", {})
+    for status, spec in (extension.get("statuses") or {}).items():
+        target = merged["statuses"].setdefault(status, {"patterns": {}})
+        _merge_patterns(target, spec)
+    for code, spec in (extension.get("categories") or {}).items():
+        target = merged["categories"].setdefault(code, {"subcategories": {}})
+        for key in ("label", "definition", "overrides"):
+            if key in spec:
+                target[key] = spec[key]
+        subs = target.setdefault("subcategories", {})
+        for sub, sub_spec in (spec.get("subcategories") or {}).items():
+            sub_target = subs.setdefault(sub, {"patterns": {}})
+            if "definition" in sub_spec:
+                sub_target["definition"] = sub_spec["definition"]
+            _merge_patterns(sub_target, sub_spec)
+    return merged
+
+
+def _merge_patterns(target: dict[str, Any], spec: dict[str, Any]) -> None:
+    if spec.get("replace"):
+        target["patterns"] = {}
+    patterns = target.setdefault("patterns", {})
+    for lang, items in (spec.get("patterns") or {}).items():
+        patterns.setdefault(lang, [])
+        patterns[lang] = list(patterns[lang]) + [p for p in items or [] if p not in patterns[lang]]
+
+
+def _compile(
+    where: str, code: str, sub: str, lang: str, source: str, fragments: dict[str, str]
+) -> Pattern:
+    def expand(m: re.Match[str]) -> str:
+        name = m.group(1)
+        return fragments[name] if name in fragments else m.group(0)
+
+    text = _fold_pattern(_FRAGMENT.sub(expand, str(source)))
+    try:
+        regex = re.compile(text, re.IGNORECASE)
+    except re.error as error:
+        raise TaxonomyError(
+            f"file {where}: category {code!r}, sub-category {sub!r}, {lang} pattern {source!r} "
+            f"is not a valid regular expression ({error}). Correct it and run again."
+        ) from error
+    return Pattern(code, sub, lang, str(source), regex)
+
+
+def load_taxonomy(case_dir: Path | str | None = None, extra: Path | str | None = None) -> Taxonomy:
+    """The default taxonomy, merged with `CASE/taxonomy.yaml` if it exists and then `extra`.
+
+    Raises TaxonomyError naming the file and pattern when a pattern does not compile or a
+    category is malformed.
+    """
+    paths = [default_taxonomy_path()]
+    if case_dir is not None and (Path(case_dir) / "taxonomy.yaml").exists():
+        paths.append(Path(case_dir) / "taxonomy.yaml")
+    if extra is not None:
+        paths.append(Path(extra))
+    data = _read_yaml(paths[0])
+    for path in paths[1:]:
+        data = merge(data, _read_yaml(path))
+    taxonomy = Taxonomy(data=data, sources=[str(p) for p in paths])
+    where = " + ".join(taxonomy.sources)
+    fragments = {k: _fold_pattern(str(v)) for k, v in (data.get("fragments") or {}).items()}
+    if not isinstance(data.get("categories"), dict):
+        raise TaxonomyError(f"file {where}: a taxonomy needs a `categories:` mapping.")
+    for code, spec in data["categories"].items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("subcategories"), dict):
+            raise TaxonomyError(
+                f"file {where}: category {code!r} needs `subcategories:` with patterns."
+            )
+        for other in spec.get("overrides") or ():
+            if other not in data["categories"]:
+                raise TaxonomyError(
+                    f"file {where}: category {code!r} overrides unknown category {other!r}."
+                )
+        for sub, sub_spec in spec["subcategories"].items():
+            for lang, items in ((sub_spec or {}).get("patterns") or {}).items():
+                for source in items or ():
+                    taxonomy.patterns.append(_compile(where, code, sub, lang, source, fragments))
+    for status, spec in (data.get("statuses") or {}).items():
+        for lang, items in (spec.get("patterns") or {}).items():
+            for source in items or ():
+                taxonomy.status_patterns.append(
+                    _compile(where, status, status, lang, source, fragments)
+                )
+    return taxonomy
