@@ -1,4 +1,7 @@
--- The canonical model of a case. Every derived row carries the source it came from and
+-- The canonical model of a case. Derived tables carry deterministic ids that are unique by
+-- construction (hashes of source, locator and role); they are not declared PRIMARY KEY because
+-- index upkeep would triple the cost of a large ingest. `karez integrity` checks uniqueness.
+-- Every derived row carries the source it came from and
 -- the record (sheet/page/table/row) it was read from; `provenance` maps each field to the
 -- column and original text it was taken from. See docs/data-model.md.
 
@@ -33,7 +36,7 @@ CREATE TABLE IF NOT EXISTS ingests (
 );
 
 CREATE TABLE IF NOT EXISTS records (
-    record_id      VARCHAR PRIMARY KEY,
+    record_id      VARCHAR NOT NULL,
     source_id      VARCHAR NOT NULL,
     ingest_id      VARCHAR NOT NULL,
     sheet          VARCHAR,   -- xlsx sheet name
@@ -44,7 +47,7 @@ CREATE TABLE IF NOT EXISTS records (
 );
 
 CREATE TABLE IF NOT EXISTS mentions (
-    mention_id     VARCHAR PRIMARY KEY,
+    mention_id     VARCHAR NOT NULL,
     record_id      VARCHAR NOT NULL,
     source_id      VARCHAR NOT NULL,
     ingest_id      VARCHAR NOT NULL,
@@ -69,7 +72,7 @@ CREATE TABLE IF NOT EXISTS mentions (
 );
 
 CREATE TABLE IF NOT EXISTS relations (
-    relation_id    VARCHAR PRIMARY KEY,
+    relation_id    VARCHAR NOT NULL,
     record_id      VARCHAR NOT NULL,
     source_id      VARCHAR NOT NULL,
     ingest_id      VARCHAR NOT NULL,
@@ -81,7 +84,7 @@ CREATE TABLE IF NOT EXISTS relations (
 );
 
 CREATE TABLE IF NOT EXISTS events (
-    event_id       VARCHAR PRIMARY KEY,
+    event_id       VARCHAR NOT NULL,
     record_id      VARCHAR NOT NULL,
     source_id      VARCHAR NOT NULL,
     ingest_id      VARCHAR NOT NULL,
@@ -96,7 +99,7 @@ CREATE TABLE IF NOT EXISTS events (
 );
 
 CREATE TABLE IF NOT EXISTS classifications (
-    classification_id VARCHAR PRIMARY KEY,
+    classification_id VARCHAR NOT NULL,
     record_id      VARCHAR NOT NULL,
     source_id      VARCHAR NOT NULL,
     ingest_id      VARCHAR NOT NULL,
@@ -107,7 +110,7 @@ CREATE TABLE IF NOT EXISTS classifications (
 );
 
 CREATE TABLE IF NOT EXISTS reasons (
-    reason_id      VARCHAR PRIMARY KEY,
+    reason_id      VARCHAR NOT NULL,
     record_id      VARCHAR NOT NULL,
     source_id      VARCHAR NOT NULL,
     ingest_id      VARCHAR NOT NULL,
@@ -118,7 +121,7 @@ CREATE TABLE IF NOT EXISTS reasons (
 );
 
 CREATE TABLE IF NOT EXISTS notes (
-    note_id        VARCHAR PRIMARY KEY,
+    note_id        VARCHAR NOT NULL,
     record_id      VARCHAR NOT NULL,
     source_id      VARCHAR NOT NULL,
     ingest_id      VARCHAR NOT NULL,

@@ -8,6 +8,7 @@ audited (the Splink habit).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
@@ -66,13 +67,17 @@ class Store:
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
         """Run one statement; errors come back as StoreError with the SQL."""
-        log.debug("SQL: %s | params=%r", sql, params)
+        started = time.perf_counter()
         try:
             if params is None:
-                return self.con.execute(sql)
-            return self.con.execute(sql, params)
+                result = self.con.execute(sql)
+            else:
+                result = self.con.execute(sql, params)
         except duckdb.Error as error:
             raise StoreError(f"query failed: {error}", sql) from error
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%.3fs SQL: %s | params=%r", time.perf_counter() - started, " ".join(sql.split())[:500], params)
+        return result
 
     def fetchall(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[tuple]:
         return self.execute(sql, params).fetchall()

@@ -1,0 +1,82 @@
+"""SQL pieces of the ingest: value expressions, date parsing, deterministic ids.
+
+Column-mapped values are turned into canonical fields inside DuckDB, vectorised; only values
+pulled out of a cell by a regular expression pass through Python (see pipeline.py).
+"""
+
+from __future__ import annotations
+
+from karez.ingest.mapping import ValueSpec
+from karez.ingest.readers.base import quote_ident
+
+# Dates as Chinese and other records write them: 2017-05-03, 2017/5/3, 2017.5.3, 2017年5月3日,
+# 2017年5月 (month only), 2017年 / 2017 (year only), 20170503, 201705; a time part is ignored.
+DATE_MACROS = r"""
+CREATE OR REPLACE TEMP MACRO kz_ymd(t) AS (
+    CASE
+        WHEN t IS NULL THEN NULL
+        WHEN regexp_full_match(t, '\d{8}') THEN {'y': t[1:4], 'm': t[5:6], 'd': t[7:8]}
+        WHEN regexp_full_match(t, '\d{6}') THEN {'y': t[1:4], 'm': t[5:6], 'd': ''}
+        ELSE regexp_extract(
+            regexp_replace(t, '[T\s]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*$', ''),
+            '^\s*(\d{4})\s*(?:[-/.年]\s*(?:(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1,2})\s*[日号]?)?|月)?)?)?\s*$',
+            ['y', 'm', 'd'])
+    END);
+CREATE OR REPLACE TEMP MACRO kz_date_of(p) AS (
+    CASE WHEN p.y IS NULL OR p.y = '' THEN NULL
+    ELSE try(make_date(CAST(p.y AS INTEGER), CAST(coalesce(nullif(p.m, ''), '1') AS INTEGER),
+                       CAST(coalesce(nullif(p.d, ''), '1') AS INTEGER))) END);
+CREATE OR REPLACE TEMP MACRO kz_precision_of(p) AS (
+    CASE WHEN kz_date_of(p) IS NULL THEN NULL WHEN p.m = '' THEN 'year' WHEN p.d = '' THEN 'month'
+         ELSE 'day' END);
+-- {d: DATE, p: precision}. ISO dates, by far the most common, skip the regular expression.
+CREATE OR REPLACE TEMP MACRO kz_parse_date(t) AS (
+    CASE WHEN t IS NULL THEN NULL
+         WHEN try_strptime(t, '%Y-%m-%d') IS NOT NULL
+             THEN {'d': CAST(try_strptime(t, '%Y-%m-%d') AS DATE), 'p': 'day'}
+         ELSE {'d': kz_date_of(kz_ymd(t)), 'p': kz_precision_of(kz_ymd(t))} END);
+CREATE OR REPLACE TEMP MACRO kz_date(t) AS (kz_parse_date(t).d);
+CREATE OR REPLACE TEMP MACRO kz_date_precision(t) AS (kz_parse_date(t).p);
+"""
+
+DEFAULT_SEX = {
+    "男": "M", "男性": "M", "M": "M", "m": "M", "male": "M", "Male": "M", "MALE": "M", "erkek": "M",
+    "女": "F", "女性": "F", "F": "F", "f": "F", "female": "F", "Female": "F", "FEMALE": "F", "ayal": "F",
+}
+
+
+def literal(text: str | None) -> str:
+    if text is None:
+        return "NULL"
+    return "'" + text.replace("'", "''") + "'"
+
+
+def text_expr(spec: ValueSpec | None, table: str = "s", *, override: str | None = None) -> str:
+    """The trimmed text of a value, NULL when blank; `values` recodes it."""
+    if spec is None and override is None:
+        return "NULL"
+    if override is not None:
+        base = f"nullif(trim({override}), '')"
+    elif spec.column is not None:
+        base = f"nullif(trim({table}.{quote_ident(spec.column)}), '')"
+    else:
+        base = f"nullif(trim({literal(spec.value)}), '')"
+    if spec is not None and spec.values:
+        cases = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in spec.values.items())
+        return f"(CASE {base} {cases} ELSE {base} END)"
+    return base
+
+
+def recode(expr: str, mapping: dict[str, str]) -> str:
+    cases = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in mapping.items())
+    return f"(CASE {expr} {cases} ELSE {expr} END)"
+
+
+def hashed_id(prefix: str, *parts: str) -> str:
+    """A deterministic id: prefix + 24 hex digits of SHA-256 over the parts joined by '|'."""
+    joined = " || '|' || ".join((f"'{prefix}'", *parts))
+    return f"('{prefix}-' || substr(sha256({joined}), 1, 24))"
+
+
+def mention_id_expr(loc: str, key: str, ordinal: str = "'0'") -> str:
+    return hashed_id("men", loc, literal(key), ordinal)
