@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from karez.errors import KarezError
 from karez.store import Store
 
 SEVERITIES = ("info", "warning", "error")
@@ -31,6 +32,43 @@ FINDING_COLUMNS = (
     "finding_values",
     "message",
 )
+
+
+class VerifyError(KarezError):
+    """A verification option is invalid, or verification cannot run on this case."""
+
+
+def parse_day(text: str, *, end: bool = False, option: str = "--as-of") -> date:
+    """A date written YYYY, YYYY-MM or YYYY-MM-DD; a year or month means its first day
+    (its last day with `end`)."""
+    parts = text.strip().split("-")
+    try:
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else (12 if end else 1)
+        if len(parts) > 2:
+            return date(year, month, int(parts[2]))
+        if not end:
+            return date(year, month, 1)
+        following = date(year + (month == 12), month % 12 + 1, 1)
+        return date.fromordinal(following.toordinal() - 1)
+    except (ValueError, IndexError) as error:
+        raise VerifyError(
+            f"{option} {text!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2018-06)"
+        ) from error
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    """A period written FIRST:LAST (each YYYY, YYYY-MM or YYYY-MM-DD), e.g. 2017-01:2019-12."""
+    if ":" not in text:
+        raise VerifyError(
+            f"--period {text!r} needs two dates separated by a colon, e.g. 2017-01:2019-12"
+        )
+    first_text, last_text = text.split(":", 1)
+    first = parse_day(first_text, option="--period")
+    last = parse_day(last_text, end=True, option="--period")
+    if last < first:
+        raise VerifyError(f"--period {text!r} ends before it starts; write FIRST:LAST")
+    return first, last
 
 
 @dataclass(frozen=True)
