@@ -1,0 +1,336 @@
+"""`karez report`: a self-contained HTML report of a case's analysis (offline, no CDN).
+
+Charts are inline SVG; every table states its query and filters; small counts are flagged;
+individuals appear only under keyed pseudonyms unless the analyst asks for names. The
+analyst's copy links each count to the pseudonyms behind it. Writing a report is recorded in
+the ledger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from karez import __version__, settings
+from karez.analyse import charts
+from karez.analyse.circles import circle_summary, export_graph, family_circles, family_graph
+from karez.analyse.coding import codings, uncoded_reasons
+from karez.analyse.report_template import METHODS, TEMPLATE
+from karez.analyse.tables import UNCODED, Analysis
+from karez.analyse.taxonomy import Taxonomy
+from karez.analyse.timeline import timeline
+from karez.errors import KarezError
+
+if TYPE_CHECKING:
+    from karez.custody import Case
+
+MAX_ROWS = 300
+MAX_MEMBERS = 300
+
+
+class ReportError(KarezError):
+    """The report cannot be written where asked."""
+
+
+@dataclass
+class ReportResult:
+    """What `write_report` wrote."""
+
+    path: Path
+    sha256: str
+    graph_files: list[Path]
+    tables: int
+    charts: int
+
+
+class _Builder:
+    def __init__(self, small: int, analyst_copy: bool, names: dict[str, str] | None) -> None:
+        self.small = small
+        self.analyst_copy = analyst_copy
+        self.names = names
+        self.members: list[dict[str, Any]] = []
+        self.n_tables = 0
+        self.n_charts = 0
+
+    def chart(self, svg: str) -> dict[str, Any]:
+        self.n_charts += 1
+        return {"kind": "chart", "svg": svg}
+
+    def table(self, key: str, df: pd.DataFrame, *, text_columns: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Render a table; counts link to members (analyst's copy) and small counts are flagged."""
+        self.n_tables += 1
+        members: dict[str, list[str]] = df.attrs.get("members", {}) if self.analyst_copy else {}
+        flat = isinstance(df.index, pd.RangeIndex)
+        shown = df.head(MAX_ROWS)
+        header = "".join(
+            f'<th class="{"text" if flat and (i == 0 or c in text_columns) else ""}">{html.escape(str(c))}</th>'
+            for i, c in enumerate(shown.columns)
+        )
+        if not flat:
+            header = f'<th class="text">{html.escape(str(shown.index.name or ""))}</th>' + header
+        body = []
+        for index, row in shown.iterrows():
+            label = str(row.iloc[0]) if flat else str(index)
+            cells = [] if flat else [f'<th class="text">{html.escape(label)}</th>']
+            for i, (column, value) in enumerate(row.items()):
+                cells.append(self._cell(key, df.attrs.get("title", key), label, str(column), value,
+                                        text=flat and (i == 0 or column in text_columns), members=members))
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        markup = f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        return {
+            "kind": "table",
+            "title": df.attrs.get("title", key),
+            "html": markup,
+            "query": df.attrs.get("query", ""),
+            "filters": df.attrs.get("filters", ""),
+            "unit": df.attrs.get("unit", "people"),
+            "rows": len(df),
+            "shown": len(shown),
+            "truncated": len(df) > len(shown),
+        }
+
+    def _cell(self, key: str, title: str, row: str, column: str, value: Any, *, text: bool,
+              members: dict[str, list[str]]) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return '<td class="text"></td>' if text else "<td></td>"
+        if isinstance(value, float) and not float(value).is_integer() or (isinstance(value, float) and column.startswith("share")):
+            return f"<td>{value:.1%}</td>" if column.startswith("share") else f"<td>{value:g}</td>"
+        if text or not isinstance(value, (int, float)) or isinstance(value, bool):
+            return f'<td class="text">{html.escape(str(value))}</td>'
+        count = int(value)
+        small = 0 < count < self.small
+        shown = f"{count}{' †' if small else ''}"
+        ids = members.get(f"{row}|{column}")
+        if ids:
+            anchor = "m-" + hashlib.sha1(f"{key}|{row}|{column}".encode()).hexdigest()[:12]
+            self.members.append(
+                {"anchor": anchor, "table": title, "cell": f"{row} × {column}",
+                 "ids": ids[:MAX_MEMBERS], "names": self.names}
+            )
+            shown = f'<a href="#{anchor}" title="{len(ids)} people">{shown}</a>'
+        return f'<td class="{"small" if small else ""}">{shown}</td>'
+
+
+def _highlight(text: str, evidence: list[dict[str, Any]]) -> str:
+    spans = sorted({(e["start"], e["end"]) for e in evidence if "start" in e})
+    out, last = [], 0
+    for start, end in spans:
+        if start < last:
+            continue
+        out.append(html.escape(text[last:start]) + "<mark>" + html.escape(text[start:end]) + "</mark>")
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def _coding_examples(case: Case, limit: int = 60) -> str:
+    """The most frequent reason texts with their categories and the spans that matched."""
+    frame = codings(case)
+    if frame.empty:
+        return "<p>No reasons in this case.</p>"
+    frame["category"] = frame["category"].fillna(UNCODED)
+    grouped = frame.groupby("text")
+    counts = grouped["reason_id"].nunique().sort_values(ascending=False).head(limit)
+    rows = []
+    for text, n in counts.items():
+        part = grouped.get_group(text)
+        evidence: list[dict[str, Any]] = []
+        for value in part["evidence"].dropna():
+            evidence.extend(json.loads(value))
+        categories = ", ".join(sorted(set(part["category"])))
+        rows.append(f'<tr><td class="text">{_highlight(str(text), evidence)}</td>'
+                    f'<td class="text">{html.escape(categories)}</td><td>{int(n)}</td></tr>')
+    return ('<h3>Most frequent reason texts, as coded</h3><table><thead><tr><th class="text">'
+            'text (matched evidence marked)</th><th class="text">categories</th><th>reasons</th>'
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _taxonomy_html(taxonomy: Taxonomy) -> str:
+    rows = []
+    for row in taxonomy.describe():
+        name = row["category"] if not row["subcategory"] else f"&nbsp;&nbsp;{html.escape(row['subcategory'])}"
+        label = html.escape(row.get("label") or "")
+        patterns = row.get("n_patterns", "")
+        rows.append(f'<tr><td class="text">{name if row["subcategory"] else "<b>" + html.escape(name) + "</b>"}</td>'
+                    f'<td class="text">{label}</td><td class="text">{html.escape(row["definition"])}</td>'
+                    f"<td>{patterns}</td></tr>")
+    return ('<table><thead><tr><th class="text">code</th><th class="text">label</th><th class="text">'
+            f'definition</th><th>patterns</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _authentication(case: Case) -> str | None:
+    """The latest authentication run, when the verify stage has run."""
+    if not case.store.table_exists("verify_runs"):
+        return None
+    runs = case.store.df("SELECT * FROM verify_runs")
+    if runs.empty:
+        return None
+    sort = next((c for c in runs.columns if "at" in c.split("_") or c.endswith("_at")), None)
+    latest = runs.sort_values(sort).iloc[-1] if sort else runs.iloc[-1]
+    rows = "".join(
+        f'<tr><th class="text">{html.escape(str(k))}</th><td class="text">{html.escape(str(v))}</td></tr>'
+        for k, v in latest.items()
+    )
+    extra = ""
+    if case.store.table_exists("verify_findings"):
+        cols = set(case.store.df("SELECT * FROM verify_findings LIMIT 0").columns)
+        group = next((c for c in ("check_name", "check", "check_id", "kind", "finding_type") if c in cols), None)
+        if group:
+            counts = case.store.df(f'SELECT "{group}" AS finding, count(*) AS n FROM verify_findings GROUP BY 1 ORDER BY 2 DESC')
+            extra = "<h3>Findings by check</h3><table>" + "".join(
+                f'<tr><td class="text">{html.escape(str(r.finding))}</td><td>{int(r.n)}</td></tr>'
+                for r in counts.itertuples()
+            ) + "</table>"
+    return ("<p>The latest authentication run of this case (<code>verify_runs</code>):</p>"
+            f"<table>{rows}</table>{extra}")
+
+
+def write_report(
+    case: Case,
+    out_dir: Path | str,
+    *,
+    names: bool = False,
+    analyst_copy: bool = True,
+    taxonomy: Taxonomy | None = None,
+    small: int | None = None,
+) -> ReportResult:
+    """Write `OUT/report.html` (self-contained) and the family graph (`family.gexf`,
+    `family.graphml`) for the case, and record it in the ledger.
+
+    `names=True` shows names as written next to pseudonyms in the analyst's appendix and in
+    the graph files; `analyst_copy=False` leaves out the people behind each count.
+    """
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ReportError(f"folder {out}: cannot create the report folder ({error}); choose another --out.") from error
+    small = int(small if small is not None else settings.get("small_cell"))
+    analysis = Analysis(case, taxonomy)
+    taxonomy = analysis.taxonomy
+    persons = analysis.persons
+    name_of = dict(zip(persons["pseudonym"], persons["name"].fillna(""), strict=True)) if names else None
+    b = _Builder(small, analyst_copy, name_of)
+    sections: list[dict[str, Any]] = []
+
+    reasons = analysis.reason_table()
+    n_reasons = case.store.count("reasons")
+    uncoded = uncoded_reasons(case)
+    by_category = reasons.set_index("label")["people"]
+    blocks = [
+        b.chart(charts.bar_chart(by_category, "People by category of stated reason", "people", small)),
+        b.table("reasons", reasons, text_columns=("label",)),
+        b.table("subcategories", analysis.subcategory_table(), text_columns=("subcategory",)),
+    ]
+    cooc = analysis.cooccurrence()
+    if len(cooc):
+        blocks.append(b.chart(charts.heatmap(cooc, "Reasons stated together (people)", small)))
+        blocks.append(b.table("cooccurrence", cooc))
+    blocks.append({"kind": "html", "html": _coding_examples(case)})
+    uncoded_view = uncoded.drop(columns=["reason_id"]).head(MAX_ROWS)
+    uncoded_view.attrs.update({"title": f"Uncoded reasons ({len(uncoded)})", "query": uncoded.attrs["query"],
+                               "filters": "reasons no category matched and no analyst coded", "unit": "reasons"})
+    blocks.append(b.table("uncoded", uncoded_view, text_columns=("source_id", "sheet", "text")))
+    sections.append({"id": "reasons", "title": "Why people were held: stated reasons", "blocks": blocks,
+                     "intro": "Each stated reason is coded to one or more categories of the taxonomy; "
+                     "a person counts once in each category their reasons fall in."})
+
+    blocks = []
+    for dimension in ("sex", "age", "township", "village", "facility", "period", "outcome"):
+        table = analysis.reasons_by(dimension)
+        if dimension in ("sex", "age") and table.size:
+            blocks.append(b.chart(charts.grouped_bars(table.T, f"Stated reasons by {dimension}", "people")))
+        blocks.append(b.table(f"reasons_by_{dimension}", table))
+    sections.append({"id": "who", "title": "Reasons by sex, age, place, facility and period", "blocks": blocks})
+
+    blocks = [b.table("outcomes", analysis.outcome_table())]
+    for scheme in analysis.schemes():
+        versus_reason = analysis.classification_vs_reason(scheme)
+        if versus_reason.size:
+            blocks.append(b.chart(charts.heatmap(versus_reason, f"{scheme} × stated reason (people)", small)))
+        blocks.append(b.table(f"cls_{scheme}_reason", versus_reason))
+        blocks.append(b.table(f"cls_{scheme}_outcome", analysis.classification_vs_outcome(scheme)))
+    blocks.append(b.table("notes", analysis.notes_table(), text_columns=("kind", "text")))
+    sections.append({"id": "labels", "title": "The state's classifications, outcomes and decisions",
+                     "blocks": blocks,
+                     "intro": "Household classifications and evaluations are the authorities' labels, verbatim."})
+
+    graph = family_graph(case, taxonomy, names=names)
+    summary = circle_summary(case, taxonomy, graph)
+    circles = family_circles(case, taxonomy, graph)
+    graph_files = [export_graph(graph, out / "family.gexf", names=names),
+                   export_graph(graph, out / "family.graphml", names=names)]
+    blocks = [b.table("circle_summary", summary, text_columns=("measure",))]
+    if summary.attrs["circle_sizes"]:
+        blocks.append(b.chart(charts.histogram(summary.attrs["circle_sizes"], "Sizes of affected family circles", "persons in circle")))
+    if names and name_of:
+        circles.insert(1, "name", circles["pseudonym"].map(name_of))
+    blocks.append(b.table("circles", circles, text_columns=("pseudonym", "name", "held_relatives")))
+    blocks.append({"kind": "html", "html": "<p>The family graph is written next to this report for Gephi: "
+                   "<code>family.gexf</code> and <code>family.graphml</code> (nodes under pseudonyms"
+                   f"{', with names' if names else ''}).</p>"})
+    sections.append({"id": "circles", "title": "Family circles: who was held together with whom", "blocks": blocks})
+
+    blocks = []
+    time_table = timeline(case)
+    if len(time_table):
+        blocks.append(b.chart(charts.timeline_chart(time_table, "Detentions, transfers, sentences and releases")))
+    blocks.append(b.table("timeline", time_table))
+    sections.append({"id": "timeline", "title": "Timeline", "blocks": blocks})
+
+    auth = _authentication(case)
+    if auth:
+        sections.insert(0, {"id": "authentication", "title": "Authentication summary", "blocks": [{"kind": "html", "html": auth}]})
+
+    quality = ("Per-category precision and recall of the coder can be measured on synthetic testbed cases "
+               "(`karez testbed evaluate analyse`); see docs/analysis.md.")
+    coded_share = 1 - len(uncoded) / n_reasons if n_reasons else 0.0
+    figures = [
+        ("people with a stated reason or detention", len(persons)),
+        ("reason texts", n_reasons),
+        ("reason texts coded", f"{coded_share:.1%}"),
+        ("uncoded reason texts", len(uncoded)),
+        ("sources", case.store.count("sources")),
+        ("stated relations", case.store.count("relations")),
+    ]
+    environment = {
+        "title": f"karez analysis report — {case.path.name}",
+        "case_id": getattr(case, "case_id", case.path.name),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "actor": settings.actor(),
+        "version": __version__,
+        "taxonomy_sha": taxonomy.sha256,
+        "taxonomy_sources": [Path(s).name if "karez/analyse" in s else s for s in taxonomy.sources],
+        "analyst_copy": analyst_copy,
+        "names": names,
+        "small": small,
+        "sections": sections,
+        "figures": figures,
+        "counting": analysis.counting,
+        "methods": METHODS.format(counting=html.escape(analysis.counting), small=small,
+                                  small_limit=small - 1, quality=quality),
+        "taxonomy_html": _taxonomy_html(taxonomy),
+        "members": b.members,
+    }
+    from jinja2 import Environment
+
+    page = Environment(autoescape=True).from_string(TEMPLATE).render(**environment)
+    path = out / "report.html"
+    path.write_text(page, encoding="utf-8")
+    digest = hashlib.sha256(page.encode("utf-8")).hexdigest()
+    case.record(
+        "analyse.report",
+        outputs={"report": str(path), "sha256": digest,
+                 "graphs": [str(p) for p in graph_files]},
+        details={"names": names, "analyst_copy": analyst_copy, "small_cell": small,
+                 "taxonomy_sha256": taxonomy.sha256, "tables": b.n_tables, "charts": b.n_charts,
+                 "confidential": bool(analyst_copy or names)},
+    )
+    return ReportResult(path, digest, graph_files, b.n_tables, b.n_charts)
