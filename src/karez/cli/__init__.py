@@ -45,28 +45,21 @@ for module_name in STAGE_COMMANDS:
 
 
 def main() -> None:
-    """Entry point of the `karez` script."""
+    """Entry point of the `karez` script: usage errors are click's; KarezError exits 1 cleanly."""
+    import logging
+    import os
+
+    if os.environ.get("KAREZ_DEBUG"):
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
     try:
-        app(standalone_mode=False)
+        app()
     except KarezError as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-        sys.exit(1)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except typer.Abort:
-        typer.secho("aborted", err=True)
         sys.exit(1)
     except BrokenPipeError:
         # `karez ... | head` ends quietly.
         sys.stderr.close()
         sys.exit(0)
-    except Exception as error:  # click usage errors
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

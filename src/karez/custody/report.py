@@ -18,7 +18,7 @@ def _touches(entry: dict[str, Any], source: dict[str, Any]) -> bool:
     for part in ("inputs", "outputs"):
         block = entry.get(part) or {}
         for value in block.values():
-            if value in values:
+            if isinstance(value, str) and value in values:
                 return True
             if isinstance(value, list) and values.intersection(v for v in value if isinstance(v, str)):
                 return True
