@@ -158,6 +158,13 @@ def code_reasons(case: Case, taxonomy: Taxonomy | None = None) -> pd.DataFrame:
                 )
             finally:
                 case.store.con.unregister("_karez_codings")
+    coded = int(frame["reason_id"].nunique()) if len(frame) else 0
+    case.record(
+        "analyse.code",
+        outputs={"reasons": len(reasons), "coded": coded, "uncoded": len(reasons) - coded},
+        details={"taxonomy_sha256": taxonomy.sha256, "taxonomy_files": taxonomy.sources,
+                 "categories": frame["category"].value_counts().to_dict() if len(frame) else {}},
+    )
     return frame
 
 

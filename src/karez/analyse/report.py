@@ -166,30 +166,33 @@ def _taxonomy_html(taxonomy: Taxonomy) -> str:
 
 
 def _authentication(case: Case) -> str | None:
-    """The latest authentication run, when the verify stage has run."""
+    """The latest authentication run (`verify_runs`), when the verify stage has run."""
     if not case.store.table_exists("verify_runs"):
         return None
-    runs = case.store.df("SELECT * FROM verify_runs")
-    if runs.empty:
+    runs = case.store.dicts("SELECT * FROM verify_runs")
+    if not runs:
         return None
-    sort = next((c for c in runs.columns if "at" in c.split("_") or c.endswith("_at")), None)
-    latest = runs.sort_values(sort).iloc[-1] if sort else runs.iloc[-1]
-    rows = "".join(
-        f'<tr><th class="text">{html.escape(str(k))}</th><td class="text">{html.escape(str(v))}</td></tr>'
-        for k, v in latest.items()
-    )
-    extra = ""
-    if case.store.table_exists("verify_findings"):
-        cols = set(case.store.df("SELECT * FROM verify_findings LIMIT 0").columns)
-        group = next((c for c in ("check_name", "check", "check_id", "kind", "finding_type") if c in cols), None)
-        if group:
-            counts = case.store.df(f'SELECT "{group}" AS finding, count(*) AS n FROM verify_findings GROUP BY 1 ORDER BY 2 DESC')
-            extra = "<h3>Findings by check</h3><table>" + "".join(
-                f'<tr><td class="text">{html.escape(str(r.finding))}</td><td>{int(r.n)}</td></tr>'
-                for r in counts.itertuples()
-            ) + "</table>"
-    return ("<p>The latest authentication run of this case (<code>verify_runs</code>):</p>"
-            f"<table>{rows}</table>{extra}")
+    latest = max(runs, key=lambda r: str(r.get("finished_at") or r.get("started_at") or ""))
+    parts = [f"<p>Latest run {html.escape(str(latest.get('run_id', '')))}, finished "
+             f"{html.escape(str(latest.get('finished_at', '')))}; "
+             f"{html.escape(str(latest.get('n_findings', '?')))} findings.</p>"]
+    if latest.get("summary"):
+        parts.append(f"<p>{html.escape(str(latest['summary']))}</p>")
+    checks = latest.get("checks")
+    try:
+        checks = json.loads(checks) if isinstance(checks, str) else checks
+    except ValueError:
+        checks = None
+    if isinstance(checks, list) and checks:
+        rows = "".join(
+            f'<tr><td class="text">{html.escape(str(c.get("title") or c.get("name", "")))}</td>'
+            f'<td>{html.escape(str(c.get("checked", "")))}</td><td>{html.escape(str(c.get("flagged", "")))}</td></tr>'
+            for c in checks if isinstance(c, dict)
+        )
+        parts.append('<table><thead><tr><th class="text">check</th><th>checked</th><th>flagged</th>'
+                     f"</tr></thead><tbody>{rows}</tbody></table>")
+    parts.append("<p>Run <code>karez verify CASE --html FILE</code> for the full authentication report.</p>")
+    return "".join(parts)
 
 
 def write_report(
