@@ -110,6 +110,9 @@ class ModelChecker:
         # (support, terms at minus infinity) -> finite term sets known to pass
         self._passing: dict[tuple[bytes, tuple[Term, ...]], list[frozenset[Term]]] = {}
         self.linear_programs = 0
+        # First coefficients fitted per model: warm starts for refits on resampled counts,
+        # which land close to the original fit and so converge in two or three steps.
+        self.starts: dict[tuple[Term, ...], np.ndarray] = {}
 
     def column(self, term: Term) -> np.ndarray:
         """Whether each pattern holds all lists of `term` (cached)."""
@@ -119,16 +122,25 @@ class ModelChecker:
             self._columns[term] = found
         return found
 
-    def check(self, counts: np.ndarray, terms: tuple[Term, ...]) -> ModelCheck:
-        """Test `terms` on `counts`; see the module docstring for the rules."""
+    def check(self, counts: np.ndarray, terms: tuple[Term, ...], support_key: bytes | None = None) -> ModelCheck:
+        """Test `terms` on `counts`; see the module docstring for the rules.
+
+        `support_key` (from `support_key(counts)`) saves recomputing it in tight loops.
+        """
         support = counts > 0
-        support_key = np.packbits(support).tobytes()
+        if support_key is None:
+            support_key = np.packbits(support).tobytes()
         key = (support_key, terms)
         found = self._cache.get(key)
         if found is None:
             found = self._check(support, support_key, terms)
             self._cache[key] = found
         return found
+
+    @staticmethod
+    def support_key(counts: np.ndarray) -> bytes:
+        """Key of which patterns have a non-zero count."""
+        return np.packbits(counts > 0).tobytes()
 
     def _check(self, support: np.ndarray, support_key: bytes, terms: tuple[Term, ...]) -> ModelCheck:
         kept_cells = np.ones(self.patterns.shape[0], dtype=bool)
@@ -204,7 +216,7 @@ def poisson_fit(
     converged = False
     iteration = 0
     for iteration in range(1, max_iterations + 1):  # noqa: B007 - reported below
-        mu = np.exp(np.clip(eta, -700, 700))
+        mu = np.exp(np.minimum(eta, 700.0))
         gradient = design.T @ (y - mu)
         hessian = design.T @ (design * mu[:, None])
         try:
@@ -217,7 +229,7 @@ def poisson_fit(
         for _ in range(30):
             new_beta = beta + scale * step
             new_eta = design @ new_beta
-            new = float(y @ new_eta - np.exp(np.clip(new_eta, -700, 700)).sum())
+            new = float(y @ new_eta - np.exp(np.minimum(new_eta, 700.0)).sum())
             if new >= old - 1e-12 * max(1.0, abs(old)):
                 break
             scale /= 2
@@ -225,7 +237,7 @@ def poisson_fit(
         if float(np.max(np.abs(scale * step))) < tolerance or abs(new - old) < tolerance * max(1.0, abs(old)) * 1e-3:
             converged = True
             break
-    mu = np.exp(np.clip(eta, -700, 700))
+    mu = np.exp(np.minimum(eta, 700.0))
     return beta, mu, converged, iteration
 
 
@@ -233,15 +245,21 @@ def fit_model(
     patterns: np.ndarray,
     counts: np.ndarray,
     check: ModelCheck,
-    start: np.ndarray | None = None,
+    starts: dict[tuple[Term, ...], np.ndarray] | None = None,
 ) -> LoglinearFit:
-    """Fit a model that passed its check; raises ModelNotEstimable if it did not."""
+    """Fit a model that passed its check; raises ModelNotEstimable if it did not.
+
+    `starts` (model -> coefficients) gives warm starts and keeps the first fit of each model.
+    """
     if not check.ok:
         raise ModelNotEstimable(_refusal(check), check.reason)
     kept = check.kept_cells
     design = design_matrix(patterns[kept], check.kept_terms)
     y = counts[kept].astype(float)
+    start = None if starts is None else starts.get(check.kept_terms)
     beta, mu, converged, iterations = poisson_fit(design, y, start)
+    if starts is not None and start is None and converged:
+        starts[check.kept_terms] = beta
     fitted = np.zeros(patterns.shape[0])
     fitted[kept] = mu
     information = design.T @ (design * mu[:, None])

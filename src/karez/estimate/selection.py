@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import poisson
+from scipy.special import pdtr, pdtrc
 
 from karez.estimate.errors import EstimateError, ModelNotEstimable
 from karez.estimate.loglinear import LoglinearFit, ModelChecker, Term, fit_model
@@ -33,7 +33,7 @@ class Selection:
 
 def independence(patterns: np.ndarray, counts: np.ndarray, checker: ModelChecker) -> Selection:
     """The main-effects model: every list catches people independently of the others."""
-    fit = fit_model(patterns, counts, checker.check(counts, ()))
+    fit = fit_model(patterns, counts, checker.check(counts, ()), checker.starts)
     return Selection(fit, (), 1, 0)
 
 
@@ -52,31 +52,42 @@ def stepwise(
     """
     k = patterns.shape[1]
     pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
-    both = {pair: patterns[:, pair[0]].astype(bool) & patterns[:, pair[1]].astype(bool) for pair in pairs}
+    # One row per pair: which patterns hold both lists; n and e for all pairs are products.
+    both = np.stack([patterns[:, i].astype(bool) & patterns[:, j].astype(bool) for i, j in pairs]).astype(float)
+    on_both = both @ counts
+    key = checker.support_key(counts)
     terms: tuple[Term, ...] = ()
-    current = fit_model(patterns, counts, checker.check(counts, terms))
+    current = fit_model(patterns, counts, checker.check(counts, terms, key), checker.starts)
     trail: list[dict] = []
     considered, refused = 1, 0
     while True:
-        best: tuple[float, Term] | None = None
-        for pair in pairs:
+        candidates, rows = [], []
+        for row, pair in enumerate(pairs):
             if pair in terms:
                 continue
             candidate = tuple(sorted(terms + (pair,)))
             considered += 1
-            if not checker.check(counts, candidate).ok:
+            if not checker.check(counts, candidate, key).ok:
                 refused += 1
                 continue
-            n = float(counts[both[pair]].sum())
-            e = float(current.fitted[both[pair]].sum())
-            p = min(float(poisson.cdf(n, e)), float(poisson.sf(n - 1, e))) if e > 0 else (0.0 if n > 0 else 1.0)
-            if best is None or p < best[0]:
-                best = (p, pair)
-        if best is None or best[0] >= pthresh:
+            candidates.append(pair)
+            rows.append(row)
+        if not candidates:
             break
-        terms = tuple(sorted(terms + (best[1],)))
-        trail.append({"added": list(best[1]), "p_value": best[0]})
-        current = fit_model(patterns, counts, checker.check(counts, terms), start=None)
+        n = on_both[rows]
+        e = both[rows] @ current.fitted
+        # P(X <= n) and P(X >= n) for X ~ Poisson(e); e = 0 only if the model forces the
+        # overlap to zero, when n = 0 too and the pair adds nothing (p = 1).
+        with np.errstate(invalid="ignore", divide="ignore"):
+            lower = np.where(e > 0, pdtr(n, e), 1.0)
+            upper = np.where(e > 0, np.where(n > 0, pdtrc(n - 1, e), 1.0), np.where(n > 0, 0.0, 1.0))
+        p_values = np.minimum(lower, upper)
+        best = int(np.argmin(p_values))  # first of equals: pairs are in list order
+        if p_values[best] >= pthresh:
+            break
+        terms = tuple(sorted(terms + (candidates[best],)))
+        trail.append({"added": list(candidates[best]), "p_value": float(p_values[best])})
+        current = fit_model(patterns, counts, checker.check(counts, terms, key), checker.starts)
     return Selection(current, tuple(trail), considered, refused)
 
 
@@ -141,7 +152,7 @@ def information_criterion(
         if not check.ok:
             refused += 1
             continue
-        fit = fit_model(patterns, counts, check)
+        fit = fit_model(patterns, counts, check, checker.starts)
         score = -2.0 * fit.log_likelihood + fit.n_parameters * penalty
         if best is None or score < best[0] - 1e-9:
             best = (score, fit)
