@@ -61,7 +61,7 @@ def parse_period(text: str) -> tuple[date, date]:
     """A period written FIRST:LAST (each YYYY, YYYY-MM or YYYY-MM-DD), e.g. 2017-01:2019-12."""
     if ":" not in text:
         raise VerifyError(
-            f"--period {text!r} needs two dates separated by a colon, e.g. 2017-01:2019-12"
+            f"--period {text!r} needs two dates as FIRST:LAST, e.g. 2017-01:2019-12"
         )
     first_text, last_text = text.split(":", 1)
     first = parse_day(first_text, option="--period")

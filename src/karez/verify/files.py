@@ -81,11 +81,13 @@ def file_metadata(path: Path, media_type: str) -> dict[str, Any]:
         if media_type == XLSX:
             import openpyxl
 
-            workbook = openpyxl.load_workbook(path, read_only=True)
-            try:
-                props = workbook.properties
-            finally:
-                workbook.close()
+            # A file object, not the path: vault files have no .xlsx suffix for openpyxl to see.
+            with path.open("rb") as handle:
+                workbook = openpyxl.load_workbook(handle, read_only=True)
+                try:
+                    props = workbook.properties
+                finally:
+                    workbook.close()
             application = None
             with zipfile.ZipFile(path) as archive:
                 if "docProps/app.xml" in archive.namelist():

@@ -1,0 +1,110 @@
+"""Metadata of the original files, the CLI, and evaluation against injected faults."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import openpyxl
+import pandas as pd
+from reportlab.pdfgen import canvas
+from typer.testing import CliRunner
+from verify_builders import CaseBuilder, make_id
+
+from karez.cli import app
+from karez.custody import Case
+from karez.verify import verify
+from karez.verify.evaluate import evaluate
+
+KARAKAX = "653222"
+TODAY = date(2020, 6, 1)
+
+
+def test_pdf_and_xlsx_metadata_and_source_protection(case, tmp_path):
+    pdf_path = tmp_path / "synthetic-list.pdf"
+    pdf = canvas.Canvas(str(pdf_path))
+    pdf.setAuthor("Synthetic Clerk")
+    pdf.setProducer("Synthetic Producer 1.0")
+    pdf.drawString(72, 720, "SYNTHETIC TEST DOCUMENT")
+    pdf.save()
+    xlsx_path = tmp_path / "synthetic-list.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "SYNTHETIC"
+    workbook.properties.creator = "Synthetic Author"
+    workbook.properties.lastModifiedBy = "Synthetic Editor"
+    workbook.properties.created = datetime(2016, 3, 1)
+    workbook.save(xlsx_path)
+    pdf_source = case.add(pdf_path).source_id
+    xlsx_source = case.add(xlsx_path).source_id
+
+    report = verify(case, today=TODAY, period=(date(2017, 1, 1), date(2018, 12, 31)))
+    described = {f.source_id: f for f in report.findings if f.check == "file_metadata"}
+    assert described[pdf_source].values["producer"] == "Synthetic Producer 1.0"
+    assert "Helvetica" in described[pdf_source].values["fonts"]
+    handlers = {f.source_id: f for f in report.findings if f.check == "file_handler_identity"}
+    assert handlers[pdf_source].values == {"author": "Synthetic Clerk"}
+    assert handlers[xlsx_source].values == {"author": "Synthetic Author", "last_editor": "Synthetic Editor"}
+    assert handlers[xlsx_source].severity == "warning"
+    dates = [f for f in report.findings if f.check == "file_dates" and f.source_id == xlsx_source]
+    assert any("before the document's period" in f.message for f in dates)
+    assert {c.name: c.checked for c in report.checks}["file_metadata"] == 2
+
+
+def test_cli_prints_json_and_writes_html(case, builder: CaseBuilder, tmp_path):
+    rec = builder.record()
+    builder.mention(rec, name="甲·乙", id_number=make_id(KARAKAX, "19800101", 11, valid=False))
+    case.close()
+    html = tmp_path / "verify.html"
+    result = CliRunner().invoke(
+        app, ["verify", str(case.path), "--json", "--html", str(html), "--period", "2017:2018"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["options"]["period"] == ["2017-01-01", "2018-12-31"]
+    assert [f["check"] for f in payload["findings"] if f["severity"] == "error"] == ["id_check_digit"]
+    assert html.read_text("utf-8").startswith("<!doctype html>")
+
+
+def test_cli_rejects_a_bad_period(case):
+    case.close()
+    result = CliRunner().invoke(app, ["verify", str(case.path), "--period", "2017"])
+    assert result.exit_code != 0
+    assert "FIRST:LAST" in str(result.exception)
+
+
+def test_evaluate_counts_recall_per_fault_type_and_false_findings(case, builder: CaseBuilder, tmp_path):
+    faults = []
+    for i in range(50):
+        rec = builder.record()
+        row = builder._row
+        ident = make_id(KARAKAX, f"1980{1 + i % 12:02d}15", 10 + i)
+        kind = ("check_digit", "sex", None, None, None)[i % 5]
+        if kind == "check_digit":
+            ident = make_id(KARAKAX, f"1980{1 + i % 12:02d}15", 10 + i, valid=False)
+        sex = "M" if (10 + i) % 2 else "F"
+        if kind == "sex":
+            sex = "F" if sex == "M" else "M"
+        builder.mention(rec, name=f"人{i}·乙", id_number=ident, sex=sex)
+        if kind:
+            faults.append({"fault_type": kind, "file": "synthetic-list.xlsx", "sheet": "名单",
+                           "page": None, "row_number": row, "person_key": "subject", "ordinal": 0,
+                           "field": "id_number", "true_value": "", "written_value": ident})
+    truth_dir = tmp_path / "truth"
+    truth_dir.mkdir()
+    pd.DataFrame(faults).to_parquet(truth_dir / "faults.parquet")
+    verify(case, today=TODAY)
+    result = evaluate(case, truth_dir)
+    assert result["recall_by_fault_type"]["check_digit"] == {"injected": 10, "found": 10, "recall": 1.0}
+    assert result["recall_by_fault_type"]["sex"]["recall"] == 1.0
+    assert result["false_findings"] == 0
+    assert result["precision"] == 1.0
+
+
+def test_evaluate_needs_a_verified_case(tmp_path):
+    with Case.init(tmp_path / "fresh") as fresh:
+        try:
+            evaluate(fresh, tmp_path)
+        except Exception as error:  # KarezError
+            assert "karez verify" in str(error)
+        else:  # pragma: no cover
+            raise AssertionError("evaluate ran on a case never verified")
