@@ -50,14 +50,14 @@ def build_register(case: Case, rows: int) -> None:
         """
     )
     store.execute(
-        f"""
+        """
         CREATE TEMP TABLE gen2 AS
         SELECT *, region || strftime(birth, '%Y%m%d') || lpad(seq::VARCHAR, 3, '0') AS body
         FROM gen
         """
     )
     store.execute(
-        f"""
+        """
         INSERT INTO records
         SELECT 'rec-' || i, 'src-bench', 'ing-bench', NULL, NULL, NULL, i + 2,
                json_object('序号', i + 1, 'n', i)

@@ -179,7 +179,3 @@ def verify_store(store: Store, options: Options | None = None,
             ],
         )
     return VerifyReport.load(store, run_id, timings=timings)
-
-
-def _json_default(value: Any) -> str:  # pragma: no cover - used by json.dumps only
-    return str(value)
