@@ -1,0 +1,301 @@
+"""The other leaks: a surveillance-style register (GB18030 CSV), a police-file-style status
+sheet (XLSX) and testimonies of relatives abroad (JSON lines), with their mappings."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from openpyxl import Workbook
+
+from karez.testbed.detention import FACILITIES, FACILITIES_LATIN
+from karez.testbed.faults import (
+    blank_cells,
+    concat_logs,
+    duplicate_rows,
+    write_birth_dates,
+    write_chinese_names,
+    write_id_numbers,
+)
+from karez.testbed.files import save_workbook
+from karez.testbed.leakbase import Context, LeakOutput, locate
+
+REGISTER = "register.csv"
+POLICE = "police_status.xlsx"
+POLICE_SHEET = "在押人员"
+TESTIMONIES = "testimonies.jsonl"
+CHUNK = 200_000
+
+REGISTER_MAPPING = """\
+karez_mapping: 1
+name: surveillance-style register (karez testbed, SYNTHETIC)
+description: one row per registered person; GB18030 CSV; column 数据说明 marks it synthetic
+source:
+  format: csv
+  encoding: gb18030
+  delimiter: ","
+persons:
+  - role: subject
+    key: subject
+    fields:
+      name: {column: 姓名}
+      id_number: {column: 身份证号}
+      birth_date: {column: 出生日期}
+      sex: {column: 性别, values: {男: M, 女: F}}
+      ethnicity: {column: 民族}
+      address: {column: 住址}
+      employer: {column: 工作单位}
+      phone: {column: 电话}
+"""
+
+POLICE_MAPPING = """\
+karez_mapping: 1
+name: police-file-style status sheet (karez testbed, SYNTHETIC)
+description: detention status, facility and sentence of each detained person
+source:
+  format: xlsx
+  sheet: 在押人员
+  header_row: 1
+persons:
+  - role: subject
+    key: subject
+    fields:
+      name: {column: 姓名}
+      id_number: {column: 身份证号}
+      sex: {column: 性别, values: {男: M, 女: F}}
+      age: {column: 年龄, kind: full}
+      township: {column: 乡镇}
+      village: {column: 村}
+events:
+  - type: detention
+    person: subject
+    date: {column: 收押时间}
+    facility: {column: 所在场所}
+    status: {column: 目前状态}
+    detail: {column: 刑期}
+"""
+
+TESTIMONY_MAPPING = """\
+karez_mapping: 1
+name: testimonies of relatives abroad (karez testbed, SYNTHETIC)
+description: one JSON object per line; Latin-script names as the witness wrote them
+source:
+  format: jsonl
+persons:
+  - role: witness
+    key: witness
+    fields:
+      name: {column: witness.name}
+      address: {column: witness.country}
+  - role: subject
+    key: subject
+    fields:
+      name: {column: missing_person.name}
+      birth_date: {column: missing_person.birth_year}
+      village: {column: missing_person.home_village}
+      sex: {column: missing_person.sex, values: {male: M, female: F}}
+relations:
+  - from: witness
+    to: subject
+    relationship: {column: witness.relationship}
+events:
+  - type: detention
+    person: subject
+    date: {column: missing_person.taken}
+    facility: {column: missing_person.where}
+    status: {column: missing_person.last_contact}
+"""
+
+
+def _sex_zh(sex: np.ndarray) -> np.ndarray:
+    return np.where(sex == "M", "男", "女")
+
+
+def render_register(ctx: Context, out_dir: Path, target_rows: int, outside: pd.DataFrame) -> LeakOutput:
+    """Every registered adult of the county plus adults of other counties, shuffled, with
+    duplicates and faults; written in chunks (pyarrow) and encoded to GB18030."""
+    rng, lex, rates = ctx.rng, ctx.lexicon, ctx.rates
+    persons = ctx.population.persons
+    age = 2017 - persons["birth_date"].dt.year.to_numpy()
+    local = persons[(age >= 16) & persons["alive"].to_numpy() & ~persons["abroad"].to_numpy()]
+    local = local[rng.random(len(local)) < 0.95]
+    people = pd.concat([local, outside], ignore_index=True)
+    people = people.iloc[rng.permutation(len(people))].reset_index(drop=True)
+    order = duplicate_rows(rng, len(people), rates)
+    rows = people.iloc[order].reset_index(drop=True)
+    n = len(rows)
+    names, name_log = write_chinese_names(rng, lex, rows["given_name_id"].to_numpy(), rows["father_name_id"].to_numpy(),
+                                          rows["given_variant"].to_numpy(), rows["father_variant"].to_numpy(), rates)
+    true_ids = rows["id_number"].to_numpy(dtype=object)
+    ids, id_log = write_id_numbers(rng, true_ids, true_ids, rates)
+    births, birth_log = write_birth_dates(rng, rows["birth_date"].to_numpy().astype("datetime64[D]"), rates)
+    birth_text = np.datetime_as_string(births, unit="D").astype(object)
+    households = ctx.population.households
+    hh = rows["household_index"].to_numpy()
+    address = np.where(hh >= 0, households["address_zh"].to_numpy(dtype=object)[np.maximum(hh, 0)], "")
+    outside_rows = hh < 0
+    county_names = {"653201": "和田市", "653221": "和田县", "653223": "皮山县", "653224": "洛浦县",
+                    "653225": "策勒县", "653226": "于田县", "653227": "民丰县", "659009": "昆玉市"}
+    county = pd.Series(rows["region_code"].to_numpy()).map(county_names).fillna("和田县").to_numpy(dtype=object)
+    village_no = rng.integers(1, 40, size=n).astype(str)
+    door_no = rng.integers(1, 300, size=n).astype(str)
+    address[outside_rows] = (pd.Series(county[outside_rows]) + village_no[outside_rows] + "村"
+                             + door_no[outside_rows] + "号").to_numpy(dtype=object)
+    address, address_log = blank_cells(rng, address, "address", rates)
+    employers = np.array(["务农", "个体", "无", "村委会", "墨玉县建筑公司", "和田地区运输公司", "学生"], dtype=object)
+    employer = employers[rng.integers(0, len(employers), size=n)]
+    employer, employer_log = blank_cells(rng, employer, "employer", rates)
+    prefixes = np.array([139, 150, 151, 158, 180, 183, 189, 199])
+    phone = (prefixes[rng.integers(0, len(prefixes), size=n)] * 10**8 + rng.integers(0, 10**8, size=n)).astype(str).astype(object)
+    phone, phone_log = blank_cells(rng, phone, "phone", rates)
+    table = pa.table({
+        "姓名": pa.array(names, pa.string()),
+        "身份证号": pa.array(ids, pa.string()),
+        "出生日期": pa.array(birth_text, pa.string()),
+        "性别": pa.array(_sex_zh(rows["sex"].to_numpy()), pa.string()),
+        "民族": pa.array(np.full(n, "维吾尔族", dtype=object), pa.string()),
+        "住址": pa.array(address, pa.string()),
+        "工作单位": pa.array(employer, pa.string()),
+        "电话": pa.array(phone, pa.string()),
+        "数据说明": pa.array(np.full(n, ctx.note, dtype=object), pa.string()),
+    })
+    with open(out_dir / REGISTER, "wb") as handle:
+        for start in range(0, n, CHUNK):
+            buffer = io.BytesIO()
+            options = pacsv.WriteOptions(include_header=start == 0, quoting_style="needed")
+            pacsv.write_csv(table.slice(start, CHUNK), buffer, write_options=options)
+            handle.write(buffer.getvalue().decode("utf-8").encode("gb18030"))
+    (out_dir / "register.mapping.yaml").write_text(REGISTER_MAPPING, encoding="utf-8")
+
+    row_number = np.arange(n, dtype=np.int64) + 2
+    seen = pd.Series(order).duplicated().to_numpy()
+    logs = [locate(log, None, REGISTER, sheet=None, page=None, row_number=row_number, person_key="subject")
+            for log in (name_log, id_log, birth_log, address_log, employer_log, phone_log)]
+    logs.append(pd.DataFrame({"file": REGISTER, "sheet": None, "page": None, "row_number": row_number[seen],
+                              "person_key": "subject", "ordinal": 0, "fault_type": "duplicate_row",
+                              "field": "", "true_value": "", "written_value": ""}))
+    mentions = pd.DataFrame({"file": REGISTER, "sheet": None, "page": None, "row_number": row_number,
+                             "person_key": "subject", "ordinal": 0, "person_id": rows["person_id"].to_numpy()})
+    return LeakOutput(files=[REGISTER], mentions=[mentions], faults=[concat_logs(logs)], rows={REGISTER: n})
+
+
+def render_police(ctx: Context, out_dir: Path, on_karakax: set[str]) -> tuple[LeakOutput, set[str]]:
+    """The status sheet of early 2019: detained people of the whole county, more likely listed
+    when also on the Karakax-style list (list dependence) and when more visible."""
+    rng, lex, rates = ctx.rng, ctx.lexicon, ctx.rates
+    persons = ctx.population.persons
+    det = ctx.detention.detainees
+    dependence = det["person_id"].isin(on_karakax).to_numpy()
+    chance = 1 / (1 + np.exp(-(0.1 + 0.8 * det["visibility"].to_numpy() + 0.8 * dependence)))
+    chosen = det[rng.random(len(det)) < chance].reset_index(drop=True)
+    order = duplicate_rows(rng, len(chosen), rates)
+    rows = chosen.iloc[order].reset_index(drop=True)
+    n = len(rows)
+    p = persons.iloc[rows["person_index"].to_numpy()]
+    names, name_log = write_chinese_names(rng, lex, p["given_name_id"].to_numpy(), p["father_name_id"].to_numpy(),
+                                          p["given_variant"].to_numpy(), p["father_variant"].to_numpy(), rates)
+    ids, id_log = write_id_numbers(rng, p["id_number"].to_numpy(dtype=object), persons["id_number"].to_numpy(dtype=object), rates)
+    ids, blank_log = blank_cells(rng, ids, "id_number", rates)
+    villages = ctx.population.villages
+    village = p["village"].to_numpy()
+    taken = rows["detained_on"].to_numpy().astype("datetime64[D]").astype(object)
+    month_only = rng.random(n) < 0.3
+    dates = [f"{d.year}年{d.month}月" if m else f"{d.year}-{d.month:02d}-{d.day:02d}" for d, m in zip(taken, month_only, strict=True)]
+    status = np.where(rows["sentenced"], "已判刑", np.where(rows["released"], "已释放", "在押"))
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = POLICE_SHEET
+    sheet.append(["序号", "姓名", "身份证号", "性别", "年龄", "乡镇", "村", "目前状态", "所在场所", "收押时间", "刑期"])
+    ages = 2019 - p["birth_date"].dt.year.to_numpy()
+    for i in range(n):
+        sentence = f"有期徒刑{rows['sentence_years'].iat[i]}年" if rows["sentenced"].iat[i] else None
+        sheet.append([i + 1, names[i], ids[i] or None, "男" if p["sex"].iat[i] == "M" else "女", int(ages[i]),
+                      villages["township_zh"].iat[village[i]], villages["village_zh"].iat[village[i]],
+                      status[i], rows["facility"].iat[i], dates[i], sentence])
+    save_workbook(workbook, out_dir / POLICE, ctx.note)
+    (out_dir / "police_status.mapping.yaml").write_text(POLICE_MAPPING, encoding="utf-8")
+    row_number = np.arange(n, dtype=np.int64) + 2
+    seen = pd.Series(order).duplicated().to_numpy()
+    logs = [locate(log, None, POLICE, sheet=POLICE_SHEET, page=None, row_number=row_number, person_key="subject")
+            for log in (name_log, id_log, blank_log)]
+    logs.append(pd.DataFrame({"file": POLICE, "sheet": POLICE_SHEET, "page": None, "row_number": row_number[seen],
+                              "person_key": "subject", "ordinal": 0, "fault_type": "duplicate_row",
+                              "field": "", "true_value": "", "written_value": ""}))
+    mentions = pd.DataFrame({"file": POLICE, "sheet": POLICE_SHEET, "page": None, "row_number": row_number,
+                             "person_key": "subject", "ordinal": 0, "person_id": p["person_id"].to_numpy()})
+    output = LeakOutput(files=[POLICE], mentions=[mentions], faults=[concat_logs(logs)], rows={POLICE: n})
+    return output, set(chosen["person_id"])
+
+
+RELATION_WORDS = {"father": "son", "mother": "son", "spouse": "spouse"}
+
+
+def render_testimonies(ctx: Context, out_dir: Path) -> tuple[LeakOutput, set[str]]:
+    """Relatives abroad tell of detained family members, in Latin script as they spell it."""
+    rng, lex = ctx.rng, ctx.lexicon
+    persons = ctx.population.persons
+    det = ctx.detention.detainees
+    father = persons["father_index"].to_numpy()
+    abroad = persons["abroad"].to_numpy()
+    abroad_idx = np.flatnonzero(abroad)
+    sex = persons["sex"].to_numpy()
+    male_word = {True: "son", False: "daughter"}
+    lines, mention_rows, witness_ids, subject_ids = [], [], [], []
+    detained_ids = set(det["person_index"].tolist())
+    vis = dict(zip(det["person_index"], det["visibility"], strict=True))
+    taken = dict(zip(det["person_index"], det["detained_on"].to_numpy().astype("datetime64[D]").astype(object), strict=True))
+    where = dict(zip(det["person_index"], det["first_facility"], strict=True))
+    for witness in abroad_idx:
+        kin: list[tuple[int, str]] = []
+        if father[witness] >= 0:
+            kin.append((int(father[witness]), male_word[sex[witness] == "M"]))
+            for sibling in np.flatnonzero(father == father[witness]):
+                if sibling != witness:
+                    kin.append((int(sibling), "brother" if sex[witness] == "M" else "sister"))
+        for person, relation in kin:
+            if person not in detained_ids:
+                continue
+            if rng.random() > 1 / (1 + np.exp(-(-0.2 + 0.5 * vis[person]))):
+                continue
+            spelling = lex.english if rng.random() < 0.6 else lex.turkish
+            w_name = f"{spelling[persons['given_name_id'].iat[witness]]} {spelling[persons['father_name_id'].iat[witness]]}"
+            s_name = f"{spelling[persons['given_name_id'].iat[person]]} {spelling[persons['father_name_id'].iat[person]]}"
+            year = persons["birth_date"].iat[person].year + int(rng.integers(-2, 3))  # remembered roughly
+            village = ctx.population.villages.iloc[persons["village"].iat[person]]
+            day = taken[person]
+            record = {
+                "_synthetic": ctx.note,
+                "testimony_id": f"T{len(lines) + 1:05d}",
+                "witness": {"name": w_name, "country": persons["abroad_country"].iat[witness],
+                            "relationship": relation},
+                "missing_person": {
+                    "name": s_name, "sex": "male" if sex[person] == "M" else "female",
+                    "birth_year": str(year),
+                    "home_village": f"{village['village_uly']}, Qaraqash",
+                    "taken": f"{day.year}-{day.month:02d}" if rng.random() < 0.7 else str(day.year),
+                    "where": FACILITIES_LATIN[where[person]] if rng.random() < 0.5 else "unknown",
+                    "last_contact": f"{max(day.year - 1, 2016)}",
+                },
+            }
+            lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
+            mention_rows.append(len(lines))
+            witness_ids.append(persons["person_id"].iat[witness])
+            subject_ids.append(persons["person_id"].iat[person])
+    (out_dir / TESTIMONIES).write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+    (out_dir / "testimonies.mapping.yaml").write_text(TESTIMONY_MAPPING, encoding="utf-8")
+    rows = np.array(mention_rows, dtype=np.int64)
+    mentions = [
+        pd.DataFrame({"file": TESTIMONIES, "sheet": None, "page": None, "row_number": rows,
+                      "person_key": "witness", "ordinal": 0, "person_id": witness_ids}),
+        pd.DataFrame({"file": TESTIMONIES, "sheet": None, "page": None, "row_number": rows,
+                      "person_key": "subject", "ordinal": 0, "person_id": subject_ids}),
+    ]
+    return LeakOutput(files=[TESTIMONIES], mentions=mentions, rows={TESTIMONIES: len(lines)}), set(subject_ids)
+
+
+__all__ = ["render_register", "render_police", "render_testimonies", "FACILITIES"]
