@@ -210,6 +210,7 @@ def override_coding(
     and applied on every later run of `code_reasons`.
     """
     taxonomy = taxonomy or load_taxonomy(case.path)
+    ensure_tables(case)
     if action not in OVERRIDE_ACTIONS:
         raise CodingError(f"override action {action!r} is not one of {', '.join(OVERRIDE_ACTIONS)}.")
     text = case.store.scalar("SELECT text FROM reasons WHERE reason_id = ?", [reason_id])
@@ -224,7 +225,6 @@ def override_coding(
             f"case {case.path}, reason {reason_id}: unknown categories {unknown}; use one of "
             f"{', '.join(taxonomy.categories)} or add it to {case.path}/taxonomy.yaml."
         )
-    ensure_tables(case)
     override = {
         "override_id": "ovr-" + uuid.uuid4().hex[:16],
         "reason_id": reason_id,
