@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib
 import json
 import platform
 import sys
@@ -29,8 +30,6 @@ import time
 from collections.abc import Callable
 from itertools import permutations
 from pathlib import Path
-
-import importlib
 
 import numpy as np
 from pypinyin import lazy_pinyin
