@@ -218,4 +218,4 @@ def register(app: typer.Typer) -> None:
                         "graphs": [str(p) for p in result.graph_files], "tables": result.tables,
                         "charts": result.charts})
         else:
-            console.print(str(result.path), markup=False, highlight=False)
+            typer.echo(str(result.path))  # plain, unwrapped: scripts and `make run` read it
