@@ -3,13 +3,13 @@
 * a person's father's-name part against the father named in the same record (Uyghur names are
   given name + father's given name, written in Chinese characters as 名·父名);
 * the same ID number written with different names, and relatives written differently in
-  different rows (the same ID, names that sound alike but are written with other characters);
+  different rows (the same ID, one name in another transcription: information);
 * one name and birth date with several ID numbers;
 * relationships stated differently in different rows, and relationships against stated sex;
 * duplicate rows, and the same internee listed twice.
 
-Names are compared by their sound (pinyin without tones) where they are written in Chinese
-characters, because clerks choose freely between homophone characters for Uyghur syllables.
+Names are compared with the names stage (`karez.names.similarity`), because clerks choose
+freely between transcriptions of Uyghur syllables (阿不都 / 阿卜杜, 艾买提 / 艾合买提).
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ MALE_RELATIONSHIPS = ("father", "son", "husband", "brother", "grandfather", "gra
 FEMALE_RELATIONSHIPS = ("mother", "daughter", "wife", "sister", "grandmother", "granddaughter", "aunt")
 
 
+SAME_NAME = 0.8  # karez.names similarity from which two writings are taken as one name
+
+
 @lru_cache(maxsize=200_000)
 def sound_key(text: str) -> str:
     """How a name part sounds: toneless pinyin for Chinese characters, lower case otherwise."""
@@ -37,19 +40,30 @@ def sound_key(text: str) -> str:
     return "".join(lazy_pinyin(text.strip())).lower().replace(" ", "")
 
 
-def _register_keys(store: Store, table: str, values: list[str]) -> None:
-    frame = pd.DataFrame(
-        {"text": values, "sound": [sound_key(v) for v in values]}, dtype="string"
-    )
-    store.con.register("_v_key_frame", frame)
+def same_name(a: str, b: str) -> bool:
+    """Whether two writings are one name: the names stage's comparison (it knows transcription
+    variants such as 阿不都 / 阿卜杜 and 艾买提 / 艾合买提), else the same sound."""
     try:
-        store.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM _v_key_frame")
+        from karez.names.compare import similarity
+    except ImportError:  # pragma: no cover - the names stage ships with karez
+        return sound_key(a) == sound_key(b)
+    return similarity(a, b) >= SAME_NAME
+
+
+def _register_pairs(store: Store, table: str, pairs: list[tuple[str, str]]) -> None:
+    frame = pd.DataFrame(
+        {"a": [a for a, _ in pairs], "b": [b for _, b in pairs],
+         "same": [same_name(a, b) for a, b in pairs]}
+    ).astype({"a": "string", "b": "string", "same": "bool"})
+    store.con.register("_v_pair_frame", frame)
+    try:
+        store.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM _v_pair_frame")
     finally:
-        store.con.unregister("_v_key_frame")
+        store.con.unregister("_v_pair_frame")
 
 
 def prepare(store: Store, options: Options) -> None:
-    """Sound keys for the few names the checks compare (not for every name in the case)."""
+    """Compare the few name pairs the checks need, once per distinct pair."""
     store.execute(
         """
         CREATE OR REPLACE TEMP TABLE _v_father_pairs AS
@@ -74,24 +88,29 @@ def prepare(store: Store, options: Options) -> None:
     store.execute(
         """
         CREATE OR REPLACE TEMP TABLE _v_id_names AS
-        SELECT source_id, id_clean, name, count(*) AS n
-        FROM _v_mentions
-        WHERE id_form IN ('18', '15') AND name IS NOT NULL
-          AND id_clean IN (SELECT id_clean FROM _v_mentions
-                           WHERE id_form IN ('18', '15') AND name IS NOT NULL
-                           GROUP BY source_id, id_clean HAVING count(DISTINCT name) > 1)
-        GROUP BY ALL
+        WITH named AS (
+            SELECT source_id, id_clean, name, count(*) AS n
+            FROM _v_mentions
+            WHERE id_form IN ('18', '15') AND name IS NOT NULL
+              AND (source_id, id_clean) IN (
+                  SELECT (source_id, id_clean) FROM _v_mentions
+                  WHERE id_form IN ('18', '15') AND name IS NOT NULL
+                  GROUP BY source_id, id_clean HAVING count(DISTINCT name) > 1)
+            GROUP BY ALL
+        )
+        SELECT *,
+               -- the usual writing is the reference; ties broken by the writing itself
+               arg_max(name, (n, name)) OVER (PARTITION BY source_id, id_clean) AS usual_name,
+               max(n) OVER (PARTITION BY source_id, id_clean) AS top_n
+        FROM named
         """
     )
-    parts = [
-        row[0]
-        for row in store.fetchall(
-            "SELECT parent_given FROM _v_father_pairs UNION SELECT child_father_part FROM _v_father_pairs "
-            "UNION SELECT name FROM _v_id_names"
-        )
-        if row[0] is not None
-    ]
-    _register_keys(store, "_v_sound", parts)
+    pairs = store.fetchall(
+        "SELECT DISTINCT parent_given, child_father_part FROM _v_father_pairs "
+        "WHERE parent_given IS NOT NULL AND child_father_part IS NOT NULL "
+        "UNION SELECT DISTINCT name, usual_name FROM _v_id_names WHERE name <> usual_name"
+    )
+    _register_pairs(store, "_v_same", [(a, b) for a, b in pairs])
 
 
 def checks(options: Options) -> list[Check]:
@@ -110,9 +129,8 @@ def checks(options: Options) -> list[Check]:
                        format('{}''s father''s-name part {} does not match the father named in the '
                               'same record, {}', p.child_name, p.child_father_part, p.parent_name)
                 FROM _v_father_pairs p
-                JOIN _v_sound a ON a.text = p.parent_given
-                JOIN _v_sound b ON b.text = p.child_father_part
-                WHERE a.sound <> b.sound
+                JOIN _v_same s ON s.a = p.parent_given AND s.b = p.child_father_part
+                WHERE NOT s.same
             """,
         ),
         Check(
@@ -122,33 +140,21 @@ def checks(options: Options) -> list[Check]:
             checked_sql="""SELECT count(DISTINCT (source_id, id_clean)) FROM _v_mentions
                            WHERE id_form IN ('18', '15') AND name IS NOT NULL""",
             findings_sql="""
-                WITH groups AS (
-                    SELECT n.*, s.sound,
-                           arg_max(n.name, n.n) OVER (PARTITION BY n.source_id, n.id_clean) AS usual_name,
-                           max(n.n) OVER (PARTITION BY n.source_id, n.id_clean) AS top_n,
-                           count(*) FILTER (WHERE TRUE) OVER (
-                               PARTITION BY n.source_id, n.id_clean, n.n) AS tied
-                    FROM _v_id_names n JOIN _v_sound s ON s.text = n.name
-                ), flagged AS (
-                    SELECT g.*, u.sound AS usual_sound FROM groups g
-                    JOIN _v_sound u ON u.text = g.usual_name
-                    -- the usual writing is the reference; when writings tie, every one is flagged
-                    WHERE g.n < g.top_n OR (g.n = g.top_n AND g.tied > 1)
-                )
                 SELECT m.mention_id, m.record_id, m.source_id,
-                       CASE WHEN f.sound = f.usual_sound AND f.n < f.top_n THEN 'info' ELSE 'warning' END,
-                       'name',
+                       CASE WHEN s.same THEN 'info' ELSE 'warning' END, 'name',
                        json_object('id_number', m.id_number, 'name', m.name,
-                                   'usual_name', f.usual_name),
-                       CASE WHEN f.sound = f.usual_sound AND f.n < f.top_n
+                                   'usual_name', n.usual_name),
+                       CASE WHEN s.same
                             THEN format('ID number {} is written {} here and {} elsewhere in this '
-                                        'source: the same sound in other characters', m.id_number,
-                                        m.name, f.usual_name)
+                                        'source: the same name in another writing', m.id_number,
+                                        m.name, n.usual_name)
                             ELSE format('ID number {} is given to {} here and to {} elsewhere in '
-                                        'this source', m.id_number, m.name, f.usual_name) END
-                FROM flagged f
-                JOIN _v_mentions m ON m.source_id = f.source_id AND m.id_clean = f.id_clean
-                                   AND m.name = f.name
+                                        'this source', m.id_number, m.name, n.usual_name) END
+                FROM _v_id_names n
+                JOIN _v_same s ON s.a = n.name AND s.b = n.usual_name
+                JOIN _v_mentions m ON m.source_id = n.source_id AND m.id_clean = n.id_clean
+                                   AND m.name = n.name
+                WHERE n.name <> n.usual_name
             """,
         ),
         Check(
