@@ -39,13 +39,20 @@ def detect_encoding(path: Path, display_name: str) -> str:
         return "utf-16-le"
     if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4:
         return "utf-16-be"
-    for candidate in ("utf-8", "gb18030"):
-        decoder = codecs.getincrementaldecoder(candidate)("strict")
-        try:
-            decoder.decode(sample, final=len(sample) < SAMPLE)
-            return candidate
-        except UnicodeDecodeError:
-            continue
+    final = len(sample) < SAMPLE
+    try:
+        codecs.getincrementaldecoder("utf-8")("strict").decode(sample, final=final)
+        return "utf-8"
+    except UnicodeDecodeError as error:
+        # Valid UTF-8 with non-ASCII text before the bad byte: one file in two encodings, which
+        # no guess can read correctly (GB18030 would silently turn the UTF-8 part into nonsense).
+        if any(byte >= 0x80 for byte in sample[: error.start]):
+            raise _decode_error(display_name, "utf-8", sample[: error.start].count(b"\n") + 1, error) from error
+    try:
+        codecs.getincrementaldecoder("gb18030")("strict").decode(sample, final=final)
+        return "gb18030"
+    except UnicodeDecodeError:
+        pass
     raise SourceError(
         "cannot tell the text encoding (neither UTF-8 nor GB18030)",
         file=display_name,

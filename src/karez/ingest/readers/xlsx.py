@@ -96,7 +96,9 @@ def read_xlsx(context: ReadContext) -> list[RawTable]:
 
     check_container(context)
     try:
-        workbook = openpyxl.load_workbook(context.path, read_only=False, data_only=True)
+        # A file object, since openpyxl judges a path by its extension and vault files have none.
+        with context.path.open("rb") as handle:
+            workbook = openpyxl.load_workbook(handle, read_only=False, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on damaged input
         raise SourceError(f"the workbook cannot be opened: {error}", file=context.display_name) from error
     options = context.options
