@@ -138,3 +138,18 @@ def test_corroboration_needs_linkage_then_reports_confirmed_fields(case, builder
         "SELECT other_sources::VARCHAR, confirmed_fields::VARCHAR FROM verify_corroboration WHERE mention_id = ?",
         [mine])
     assert row == ('["src-0000000000000002"]', '["id_number","name"]')
+
+
+def test_a_relatives_id_number_against_the_stated_relationship(case, builder: CaseBuilder):
+    rec = builder.record()
+    person = builder.mention(rec, name="依明·卡德尔", id_number=make_id(KARAKAX, "19900101", 13), sex="M")
+    # Somebody else's number: a woman's sex digit, born after the "son".
+    wrong = builder.mention(rec, role="relative", person_key="family", name="卡德尔·托合提",
+                            id_number=make_id(KARAKAX, "19950101", 22))
+    builder.relation(rec, wrong, person, "father", "父亲")
+    right = builder.mention(rec, role="relative", person_key="family", ordinal=1, name="古丽·艾买提",
+                            id_number=make_id(KARAKAX, "19650101", 22))
+    builder.relation(rec, right, person, "mother", "母亲")
+    report = verify(case, today=TODAY)
+    assert [f.mention_id for f in by_check(report, "relationship_sex")] == [wrong]
+    assert [f.mention_id for f in by_check(report, "parent_child_age")] == [wrong]

@@ -214,19 +214,60 @@ def checks(options: Options) -> list[Check]:
         Check(
             name="relationship_sex",
             family="consistency",
-            title="A stated relationship (father, mother, son, daughter...) agrees with the relative's stated sex",
+            title="A stated relationship (father, mother, son, daughter...) agrees with the relative's sex (stated, or the ID number's sex digit)",
             checked_sql="""SELECT count(*) FROM relations r JOIN _v_mentions f
-                           ON f.mention_id = r.from_mention WHERE f.sex IN ('M', 'F')""",
+                           ON f.mention_id = r.from_mention
+                           WHERE coalesce(f.sex, f.id_sex) IN ('M', 'F')""",
             findings_sql=f"""
-                SELECT r.from_mention, r.record_id, r.source_id, 'warning', 'sex',
+                SELECT r.from_mention, r.record_id, r.source_id, 'warning',
+                       CASE WHEN f.sex IN ('M', 'F') THEN 'sex' ELSE 'id_number' END,
                        json_object('relationship', r.relationship, 'as_written', r.relationship_text,
-                                   'stated_sex', f.sex, 'name', f.name),
-                       format('{{}} is named as {{}} ({{}}) but the record states the sex {{}}',
+                                   'stated_sex', f.sex, 'id_number', f.id_number,
+                                   'id_sex', f.id_sex, 'name', f.name),
+                       format('{{}} is named as {{}} ({{}}) but {{}} a {{}}',
                               f.name, r.relationship, r.relationship_text,
-                              CASE f.sex WHEN 'M' THEN 'man' ELSE 'woman' END)
+                              CASE WHEN f.sex IN ('M', 'F') THEN 'the record states'
+                                   ELSE 'ID number ' || f.id_number || ' is that of' END,
+                              CASE coalesce(f.sex, f.id_sex) WHEN 'M' THEN 'man' ELSE 'woman' END)
                 FROM relations r JOIN _v_mentions f ON f.mention_id = r.from_mention
-                WHERE (r.relationship IN {MALE_RELATIONSHIPS} AND f.sex = 'F')
-                   OR (r.relationship IN {FEMALE_RELATIONSHIPS} AND f.sex = 'M')
+                WHERE (r.relationship IN {MALE_RELATIONSHIPS} AND coalesce(f.sex, f.id_sex) = 'F')
+                   OR (r.relationship IN {FEMALE_RELATIONSHIPS} AND coalesce(f.sex, f.id_sex) = 'M')
+            """,
+        ),
+        Check(
+            name="parent_child_age",
+            family="consistency",
+            title="Parents are born 12 to 65 years before their children (birth dates or ID numbers)",
+            checked_sql="""SELECT count(*) FROM relations r
+                           JOIN _v_mentions f ON f.mention_id = r.from_mention
+                           JOIN _v_mentions t ON t.mention_id = r.to_mention
+                           WHERE r.relationship IN ('father', 'mother', 'son', 'daughter')
+                             AND coalesce(f.birth_date, f.id_birth) IS NOT NULL
+                             AND coalesce(t.birth_date, t.id_birth) IS NOT NULL""",
+            findings_sql=f"""
+                WITH pairs AS (
+                    SELECT r.*, f.name AS relative_name, t.name AS person_name,
+                           f.id_number AS relative_id,
+                           year(coalesce(f.birth_date, f.id_birth)) AS relative_year,
+                           year(coalesce(t.birth_date, t.id_birth)) AS person_year,
+                           CASE WHEN r.relationship IN ('father', 'mother')
+                                THEN year(coalesce(t.birth_date, t.id_birth))
+                                     - year(coalesce(f.birth_date, f.id_birth))
+                                ELSE year(coalesce(f.birth_date, f.id_birth))
+                                     - year(coalesce(t.birth_date, t.id_birth)) END AS gap
+                    FROM relations r
+                    JOIN _v_mentions f ON f.mention_id = r.from_mention
+                    JOIN _v_mentions t ON t.mention_id = r.to_mention
+                    WHERE r.relationship IN ('father', 'mother', 'son', 'daughter')
+                )
+                SELECT from_mention, record_id, source_id, 'warning', 'birth_date',
+                       json_object('relationship', relationship, 'relative', relative_name,
+                                   'relative_id', relative_id, 'relative_birth_year', relative_year,
+                                   'person', person_name, 'person_birth_year', person_year),
+                       format('{{}}, named as {{}} of {{}}, was born in {{}} and {{}} in {{}}: a '
+                              'parent-child gap of {{}} years', relative_name, relationship,
+                              person_name, relative_year, person_name, person_year, gap)
+                FROM pairs WHERE gap < 12 OR gap > 65
             """,
         ),
         Check(
