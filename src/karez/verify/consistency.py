@@ -244,7 +244,7 @@ def checks(options: Options) -> list[Check]:
                            WHERE r.relationship IN ('father', 'mother', 'son', 'daughter')
                              AND coalesce(f.birth_date, f.id_birth) IS NOT NULL
                              AND coalesce(t.birth_date, t.id_birth) IS NOT NULL""",
-            findings_sql=f"""
+            findings_sql="""
                 WITH pairs AS (
                     SELECT r.*, f.name AS relative_name, t.name AS person_name,
                            f.id_number AS relative_id,
@@ -264,8 +264,8 @@ def checks(options: Options) -> list[Check]:
                        json_object('relationship', relationship, 'relative', relative_name,
                                    'relative_id', relative_id, 'relative_birth_year', relative_year,
                                    'person', person_name, 'person_birth_year', person_year),
-                       format('{{}}, named as {{}} of {{}}, was born in {{}} and {{}} in {{}}: a '
-                              'parent-child gap of {{}} years', relative_name, relationship,
+                       format('{}, named as {} of {}, was born in {} and {} in {}: a '
+                              'parent-child gap of {} years', relative_name, relationship,
                               person_name, relative_year, person_name, person_year, gap)
                 FROM pairs WHERE gap < 12 OR gap > 65
             """,
