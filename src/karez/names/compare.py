@@ -59,11 +59,14 @@ def skeleton(uly: str) -> str:
     return "".join(out)
 
 
-def consonant_key(uly: str) -> str:
+def skeleton_consonants(folded: str) -> str:
     """The consonants of a skeleton without h, y and w (the letters sources drop)."""
-    return "".join(
-        c for c in skeleton(uly) if c not in _VOWELS and c not in ("H", "y", "w")
-    )
+    return "".join(c for c in folded if c not in _VOWELS and c not in ("H", "y", "w"))
+
+
+def consonant_key(uly: str) -> str:
+    """The consonants of a ULY spelling's skeleton (see `skeleton_consonants`)."""
+    return skeleton_consonants(skeleton(uly))
 
 
 def string_similarity(left: str, right: str) -> float:
@@ -77,17 +80,34 @@ def string_similarity(left: str, right: str) -> float:
     )
 
 
+@lru_cache(maxsize=524288)
+def distinct_skeletons(readings: Readings, limit: int = _READINGS_USED) -> tuple[tuple[str, float], ...]:
+    """The skeletons of the best readings, each skeleton once (k/q or e/a variants of one
+    reading add nothing to a comparison), at most `limit`, with the weight of the best
+    reading that gives each."""
+    out: list[tuple[str, float]] = []
+    seen: set[str] = set()
+    for reading, weight in readings:
+        folded = skeleton(reading)
+        if folded and folded not in seen:
+            seen.add(folded)
+            out.append((folded, weight))
+            if len(out) == limit:
+                break
+    return tuple(out)
+
+
 def part_similarity(left: Readings, right: Readings) -> float:
     """Similarity in [0, 1] of two name parts given their ranked readings.
 
-    The best pair of readings counts; a less likely reading is discounted a little so
-    that a match on a reading the model doubts counts less than one on its best guess.
+    The best pair of distinct reading skeletons counts; a less likely reading is
+    discounted a little so that a match on a reading the model doubts counts less than
+    one on its best guess.
     """
     best = 0.0
-    for reading_left, weight_left in left[:_READINGS_USED]:
-        skeleton_left = skeleton(reading_left)
-        for reading_right, weight_right in right[:_READINGS_USED]:
-            score = string_similarity(skeleton_left, skeleton(reading_right))
+    for skeleton_left, weight_left in distinct_skeletons(left):
+        for skeleton_right, weight_right in distinct_skeletons(right):
+            score = string_similarity(skeleton_left, skeleton_right)
             score *= 0.9 + 0.1 * min(weight_left, weight_right)
             if score > best:
                 best = score
@@ -187,8 +207,8 @@ def keys(text: str) -> list[str]:
     part_keys: list[str] = []
     for readings in parsed.readings[:3]:
         first = ""
-        for reading, _weight in readings[:2]:
-            key = consonant_key(reading)[:4]
+        for folded, _weight in distinct_skeletons(readings, 2):
+            key = skeleton_consonants(folded)[:4]
             if key and f"p:{key}" not in found:
                 found.append(f"p:{key}")
             if not first:

@@ -202,7 +202,7 @@ def _readings_of_units(
 
 
 @lru_cache(maxsize=262144)
-def part_readings(part: str, limit: int = 4) -> tuple[tuple[str, float], ...]:
+def part_readings(part: str, limit: int = 8) -> tuple[tuple[str, float], ...]:
     """Ranked ULY readings of one Han name part, weights normalised so the best is 1.0."""
     pieces = units(part)
     pinyins = [None if sequence is not None else char_pinyin(chunk) for chunk, sequence in pieces]
@@ -214,7 +214,7 @@ def part_readings(part: str, limit: int = 4) -> tuple[tuple[str, float], ...]:
 
 
 @lru_cache(maxsize=65536)
-def pinyin_part_readings(syllables: tuple[str, ...], limit: int = 4) -> tuple[tuple[str, float], ...]:
+def pinyin_part_readings(syllables: tuple[str, ...], limit: int = 8) -> tuple[tuple[str, float], ...]:
     """Ranked ULY readings of a name part given as pinyin syllables (typed Latin pinyin)."""
     pieces: list[tuple[str, tuple[tuple[str, float], ...] | None]] = [(s, None) for s in syllables]
     beam = _readings_of_units(pieces, list(syllables))

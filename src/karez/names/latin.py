@@ -137,11 +137,11 @@ def latin_readings(word: str) -> tuple[tuple[str, float], ...]:
     syllables = segment_pinyin(plain)
     if syllables and len(syllables) >= 2:
         pinyin_weight = 1.0 if looks_like_pinyin(plain) else 0.6
-        for reading, weight in han.pinyin_part_readings(syllables, 3):
+        for reading, weight in han.pinyin_part_readings(syllables, 6):
             score = round(weight * pinyin_weight, 4)
             if score > readings.get(reading, 0.0):
                 readings[reading] = score
         if pinyin_weight == 1.0:
             readings[direct] = 0.7
     ranked = sorted(readings.items(), key=lambda item: -item[1])
-    return tuple(ranked[:4])
+    return tuple(ranked[:8])
