@@ -1,0 +1,191 @@
+"""The linkage frame: one row per person mention, with every column the comparisons use.
+
+The columns are computed once, here, in Python and SQL, so that the comparisons are plain
+SQL on plain columns (equality, Jaro-Winkler, Levenshtein, array overlap) and run the same
+on every engine. Names go through `karez.names` (each distinct string read once); places
+through the same reading, with the administrative suffixes (乡, 村, township ...) removed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pandas as pd
+
+from karez.custody import Case
+from karez.errors import KarezError
+from karez.names import to_uly
+from karez.names.compare import skeleton
+from karez.names.splink import name_columns
+
+# Columns of the frame that engines receive (besides the `karez.names` name columns).
+FRAME_COLUMNS = (
+    "mention_id",
+    "source_id",
+    "record_id",
+    "role",
+    "name",
+    "name_raw",
+    "id_number",
+    "id_region_birth",
+    "birth_date",
+    "birth_date_swapped",
+    "birth_month",
+    "birth_year",
+    "sex",
+    "township_skeleton",
+    "village_skeleton",
+    "father_rel_skeleton",
+    "spouse_rel_skeleton",
+)
+
+
+class NothingToLinkError(KarezError):
+    """The case has no person mentions to link."""
+
+
+# Administrative words around place names, in the scripts sources use. Removed so that
+# 博斯坦乡 and "Bostan township" reduce to the same reading.
+_PLACE_SUFFIX = re.compile(r"(乡|镇|村|县|市|街道|社区|大队|小队|居委会|村委会|组|区)$")
+_PLACE_WORDS = re.compile(
+    r"\b(township|village|county|town|city|yeza|yéza|kent|nahiye|naxiye|mehelle|kenti|district)\b",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=200_000)
+def place_skeleton(text: str) -> str | None:
+    """A script-independent key of a place name: its reading without administrative words,
+    followed by its number if it has one (villages are numbered: 阿热勒1村, "Aral 1-kent").
+
+    Only the first comma-separated part is kept ("Aral 1-kent, Qaraqash" is the village).
+    `阿热勒1村`, `Aral 1-kent, Qaraqash` and `Aral 1` give the same key when the readings agree.
+    """
+    stripped = text.split(",")[0].split("，")[0].strip()
+    for _ in range(2):  # 某某乡某某村: at most two suffixes
+        stripped = _PLACE_SUFFIX.sub("", stripped).strip()
+    stripped = _PLACE_WORDS.sub(" ", stripped)
+    number = "".join(_DIGITS.findall(stripped))
+    words = _DIGITS.sub(" ", stripped).strip(" ,-·.")
+    if not words:
+        return None
+    reading = to_uly(words)
+    key = skeleton(reading.replace(" ", "")) if reading else ""
+    return (key + number) or None
+
+
+def _name_skeleton(text: object) -> str | None:
+    if not isinstance(text, str) or not text.strip():
+        return None
+    reading = to_uly(text)
+    return " ".join(skeleton(part) for part in reading.split()) if reading else None
+
+
+_FRAME_SQL = """
+WITH rel AS (
+    SELECT r.to_mention AS mention_id, r.relationship, m.name
+    FROM relations r JOIN mentions m ON m.mention_id = r.from_mention
+    WHERE r.relationship IN ('father', 'spouse') AND m.name IS NOT NULL
+    UNION ALL
+    -- a spouse relation stated from either side names the other spouse
+    SELECT r.from_mention, r.relationship, m.name
+    FROM relations r JOIN mentions m ON m.mention_id = r.to_mention
+    WHERE r.relationship = 'spouse' AND m.name IS NOT NULL
+),
+rel_names AS (
+    SELECT mention_id,
+           min(name) FILTER (WHERE relationship = 'father') AS father_rel,
+           min(name) FILTER (WHERE relationship = 'spouse') AS spouse_rel
+    FROM rel GROUP BY mention_id
+),
+record_year AS (
+    -- the latest dated event of a record dates the record, so a stated age gives a birth year
+    SELECT record_id, max(year(date)) AS year FROM events WHERE date IS NOT NULL GROUP BY record_id
+)
+SELECT m.mention_id, m.source_id, m.record_id, m.role, m.name, m.id_number,
+       m.birth_date, m.birth_date_precision, m.age, m.age_kind, m.sex, m.township, m.village,
+       rn.father_rel, rn.spouse_rel, ry.year AS record_year
+FROM mentions m
+JOIN sources s ON s.source_id = m.source_id AND s.status = 'active'
+LEFT JOIN rel_names rn ON rn.mention_id = m.mention_id
+LEFT JOIN record_year ry ON ry.record_id = m.record_id
+ORDER BY m.mention_id
+"""
+
+
+def load_mentions(case: Case) -> pd.DataFrame:
+    """The case's mentions with the names of their stated father and spouse (same record)."""
+    return case.store.df(_FRAME_SQL)
+
+
+def build_frame(mentions: pd.DataFrame, *, reference_year: int | None = None) -> pd.DataFrame:
+    """The linkage frame for `mentions` (rows as `load_mentions` returns them).
+
+    Promises one row per mention, `mention_id` unique and sorted, and the columns of
+    `FRAME_COLUMNS` plus the name columns of `karez.names.splink.name_columns`. Missing
+    values are nulls. `birth_year` comes from the birth date, else from a stated age and
+    the year of the record's latest event (else `reference_year`), so approximate ages
+    still compare.
+    """
+    if mentions.empty:
+        raise NothingToLinkError(
+            "the case has no person mentions to link; ingest sources first (`karez ingest`)"
+        )
+    frame = mentions.sort_values("mention_id", kind="stable").reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "mention_id": frame["mention_id"].astype(str),
+            "source_id": frame["source_id"].astype(str),
+            "record_id": frame["record_id"].astype(str),
+            "role": frame["role"].astype(str),
+            "name": frame["name"].astype(object).where(frame["name"].notna(), None),
+        }
+    )
+    # the baseline compares raw strings: lower-cased, nothing else
+    out["name_raw"] = [n.strip().lower() if isinstance(n, str) and n.strip() else None for n in out["name"]]
+    ids = [
+        i.strip().upper() if isinstance(i, str) and i.strip() else None for i in frame["id_number"].astype(object)
+    ]
+    out["id_number"] = ids
+    out["id_region_birth"] = [i[:14] if i and len(i) == 18 else None for i in ids]
+    dates = pd.to_datetime(frame["birth_date"], errors="coerce")
+    precision = frame["birth_date_precision"].astype(object)
+    day_known = dates.notna() & (precision == "day")
+    month_known = dates.notna() & precision.isin(["day", "month"])
+    out["birth_date"] = [d.strftime("%Y-%m-%d") if k else None for d, k in zip(dates, day_known, strict=True)]
+    out["birth_date_swapped"] = [
+        f"{d.year:04d}-{d.day:02d}-{d.month:02d}" if k and d.day <= 12 and d.day != d.month else None
+        for d, k in zip(dates, day_known, strict=True)
+    ]
+    out["birth_month"] = [d.strftime("%Y-%m") if k else None for d, k in zip(dates, month_known, strict=True)]
+    year_from_date = dates.dt.year
+    ref = frame["record_year"].astype("Float64")
+    if reference_year is not None:
+        ref = ref.fillna(float(reference_year))
+    age = frame["age"].astype("Float64")
+    # a nominal age (虚岁) counts the year of birth as one
+    nominal = (frame["age_kind"].astype(object) == "nominal").astype("Float64")
+    year_from_age = ref - age + nominal - 1.0
+    birth_year = year_from_date.astype("Float64").fillna(year_from_age.round())
+    out["birth_year"] = birth_year.astype("Int64")
+    sex = frame["sex"].astype(object)
+    out["sex"] = [s if s in ("M", "F") else None for s in sex]
+    out["township_skeleton"] = [place_skeleton(t) if isinstance(t, str) else None for t in frame["township"]]
+    out["village_skeleton"] = [place_skeleton(v) if isinstance(v, str) else None for v in frame["village"]]
+    relative_cache: dict[str, str | None] = {}
+    for column, target in (("father_rel", "father_rel_skeleton"), ("spouse_rel", "spouse_rel_skeleton")):
+        values = []
+        for text in frame[column].astype(object):
+            if not isinstance(text, str):
+                values.append(None)
+                continue
+            if text not in relative_cache:
+                relative_cache[text] = _name_skeleton(text)
+            values.append(relative_cache[text])
+        out[target] = values
+    out = name_columns(out, "name")
+    # pandas nullable / numpy types confuse engines less as plain objects
+    out["name_keys"] = [list(k) if k is not None else [] for k in out["name_keys"]]
+    return out

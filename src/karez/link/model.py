@@ -1,0 +1,245 @@
+"""What the linkage model compares, how candidate pairs are found, how it is trained.
+
+Everything here is engine-neutral: Splink comparison *creators* (which write their SQL for
+whichever dialect the engine has) and blocking rules described as data (`BlockingRule`),
+which each engine turns into Splink rules and into its own SQL for measuring recall.
+
+Why one name comparison rather than three (full, given, father): Splink multiplies the
+evidence of comparisons as if independent. Full name, given name and father's name are
+the same evidence seen three ways; as separate comparisons they would count it three
+times and make every namesake look certain. One comparison with levels for each way the
+names agree (whole name, both parts, parts swapped, only the given name ...) counts it
+once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class BlockingRule:
+    """Candidate pairs share the values of `columns` (all non-null); an `arrays` column
+    matches when the two lists share an element."""
+
+    name: str
+    columns: tuple[str, ...]
+    arrays: tuple[str, ...] = ()
+
+    def as_splink(self) -> Any:
+        from splink import block_on
+
+        return block_on(*self.columns, arrays_to_explode=list(self.arrays) or None)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A linkage model before training: comparisons, blocking, training plan."""
+
+    name: str
+    comparisons: tuple[Any, ...]
+    blocking: tuple[BlockingRule, ...]
+    # EM passes: each blocks on some columns, so it estimates m of the other comparisons
+    em_rules: tuple[BlockingRule, ...]
+    # deterministic rules (SQL on l./r.) and their assumed recall, to estimate λ
+    deterministic_rules: tuple[str, ...]
+    deterministic_recall: float = 0.7
+    u_max_pairs: float = 2e6
+    seed: int = 20200217
+    columns: tuple[str, ...] = field(default=())
+
+
+def _name_comparison() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_description="Uyghur name across scripts: whole name, given name, father's name",
+        comparison_levels=[
+            cll.NullLevel("given_skeleton"),
+            cll.ExactMatchLevel("name_skeleton").configure(label_for_charts="whole name same (all parts)"),
+            cll.And(
+                cll.ExactMatchLevel("given_skeleton"), cll.ExactMatchLevel("father_skeleton")
+            ).configure(label_for_charts="given and father's name same"),
+            cll.And(
+                cll.JaroWinklerLevel("given_skeleton", 0.92),
+                cll.JaroWinklerLevel("father_skeleton", 0.92),
+            ).configure(label_for_charts="given and father's name close"),
+            cll.ColumnsReversedLevel("given_skeleton", "father_skeleton", symmetrical=True).configure(
+                label_for_charts="given and father's name swapped"
+            ),
+            cll.JaroWinklerLevel("name_skeleton", 0.9).configure(label_for_charts="whole name close"),
+            cll.And(
+                cll.JaroWinklerLevel("given_skeleton", 0.8),
+                cll.JaroWinklerLevel("father_skeleton", 0.8),
+            ).configure(label_for_charts="given and father's name similar"),
+            cll.ExactMatchLevel("given_skeleton").configure(label_for_charts="given name same only"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _id_comparison() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="id_number",
+        comparison_description="resident ID number",
+        comparison_levels=[
+            cll.NullLevel("id_number"),
+            cll.ExactMatchLevel("id_number").configure(label_for_charts="same ID number"),
+            cll.LevenshteinLevel("id_number", 1).configure(label_for_charts="ID number one digit off"),
+            cll.DamerauLevenshteinLevel("id_number", 1).configure(label_for_charts="ID number digits transposed"),
+            cll.ExactMatchLevel("id_region_birth").configure(
+                label_for_charts="same region and birth date in ID number"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _birth_comparison() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="birth",
+        comparison_description="birth date, or birth year from a stated age",
+        comparison_levels=[
+            cll.NullLevel("birth_year"),
+            cll.ExactMatchLevel("birth_date").configure(label_for_charts="same birth date"),
+            cll.CustomLevel(
+                "birth_date_l = birth_date_swapped_r", label_for_charts="birth day and month swapped"
+            ),
+            cll.ExactMatchLevel("birth_month").configure(label_for_charts="same birth month"),
+            cll.ExactMatchLevel("birth_year").configure(label_for_charts="same birth year"),
+            cll.CustomLevel(
+                "abs(birth_year_l - birth_year_r) <= 1", label_for_charts="birth years one apart"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _place_comparison() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="place",
+        comparison_description="village and township, across scripts",
+        comparison_levels=[
+            cll.CustomLevel(
+                "(village_skeleton_l IS NULL OR village_skeleton_r IS NULL) AND "
+                "(township_skeleton_l IS NULL OR township_skeleton_r IS NULL)",
+            ).configure(is_null_level=True, label_for_charts="place missing"),
+            cll.ExactMatchLevel("village_skeleton").configure(label_for_charts="same village"),
+            cll.JaroWinklerLevel("village_skeleton", 0.88).configure(label_for_charts="village close"),
+            cll.ExactMatchLevel("township_skeleton").configure(label_for_charts="same township"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _relatives_comparison() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="relatives",
+        comparison_description="father's or spouse's name stated in the same record",
+        comparison_levels=[
+            cll.CustomLevel(
+                "(father_rel_skeleton_l IS NULL OR father_rel_skeleton_r IS NULL) AND "
+                "(spouse_rel_skeleton_l IS NULL OR spouse_rel_skeleton_r IS NULL)",
+            ).configure(is_null_level=True, label_for_charts="no relative named on both sides"),
+            cll.Or(
+                cll.JaroWinklerLevel("father_rel_skeleton", 0.9),
+                cll.JaroWinklerLevel("spouse_rel_skeleton", 0.9),
+            ).configure(label_for_charts="father's or spouse's name agrees"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _sex_comparison() -> Any:
+    import splink.comparison_library as cl
+
+    return cl.ExactMatch("sex")
+
+
+BLOCKING = (
+    BlockingRule("same ID number", ("id_number",)),
+    BlockingRule("same region and birth date in ID number", ("id_region_birth",)),
+    BlockingRule("same given and father's name key", ("given_key", "father_key")),
+    BlockingRule("shared name part key and birth year", ("name_keys", "birth_year"), ("name_keys",)),
+    BlockingRule("shared name part key and village", ("name_keys", "village_skeleton"), ("name_keys",)),
+)
+
+# Blocking for registers of millions: the bare name-key rule makes blocks of namesakes
+# too large (a few dozen names cover half the people), so it is narrowed by sex and year.
+BLOCKING_LARGE = (
+    BlockingRule("same ID number", ("id_number",)),
+    BlockingRule("same region and birth date in ID number", ("id_region_birth",)),
+    BlockingRule("same given and father's name key and birth year", ("given_key", "father_key", "birth_year")),
+    BlockingRule("same given and father's name key and village", ("given_key", "father_key", "village_skeleton")),
+    BlockingRule("shared name part key and birth date", ("name_keys", "birth_date"), ("name_keys",)),
+)
+
+LARGE_FRAME_ROWS = 300_000
+
+
+def karez_model(n_rows: int = 0) -> ModelSpec:
+    """The karez model: names across scripts, ID number, birth, sex, place, relatives."""
+    return ModelSpec(
+        name="karez",
+        comparisons=(
+            _name_comparison(),
+            _id_comparison(),
+            _birth_comparison(),
+            _sex_comparison(),
+            _place_comparison(),
+            _relatives_comparison(),
+        ),
+        blocking=BLOCKING_LARGE if n_rows > LARGE_FRAME_ROWS else BLOCKING,
+        em_rules=(
+            # names agree exactly: estimates ID, birth, sex, place, relatives
+            BlockingRule("same given and father's name", ("given_skeleton", "father_skeleton")),
+            # birth date agrees: estimates the names (and the rest again)
+            BlockingRule("same birth date", ("birth_date",)),
+        ),
+        deterministic_rules=(
+            "l.id_number = r.id_number",
+            "l.given_skeleton = r.given_skeleton and l.father_skeleton = r.father_skeleton "
+            "and l.birth_date = r.birth_date",
+        ),
+    )
+
+
+def baseline_model(n_rows: int = 0) -> ModelSpec:
+    """The baseline of the issue: plain Splink, its standard name comparison on the raw
+    name strings, with the other fields compared as Splink's library does."""
+    import splink.comparison_library as cl
+
+    return ModelSpec(
+        name="baseline",
+        comparisons=(
+            cl.NameComparison("name_raw"),
+            cl.ExactMatch("id_number"),
+            cl.DateOfBirthComparison("birth_date", input_is_string=True),
+            cl.ExactMatch("sex"),
+        ),
+        blocking=(
+            BlockingRule("same ID number", ("id_number",)),
+            BlockingRule("same raw name", ("name_raw",)),
+            BlockingRule("same birth date", ("birth_date",)),
+        ),
+        em_rules=(
+            BlockingRule("same raw name", ("name_raw",)),
+            BlockingRule("same birth date", ("birth_date",)),
+        ),
+        deterministic_rules=("l.id_number = r.id_number",),
+    )

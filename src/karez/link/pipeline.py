@@ -1,0 +1,323 @@
+"""`karez link`: train, score, cluster, store, record — the linkage of one case.
+
+The match probability of a pair answers one question only: are these two mentions the
+same person? Nothing here scores a person.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from karez.custody import Case
+from karez.errors import KarezError
+from karez.link.cluster import Clustering, cluster, pair_id_for
+from karez.link.engine import LinkEngine, get_engine
+from karez.link.frame import build_frame, load_mentions
+from karez.link.model import ModelSpec, karez_model
+from karez.link.tables import ensure_tables
+
+DEFAULT_THRESHOLD = 0.9  # pairs at or above join a person
+STORE_THRESHOLD = 0.05  # pairs at or above are kept (for review and explanation)
+MIN_LABELS = 10  # accepted pairs needed before reviewer decisions train m
+
+
+class LinkError(KarezError):
+    """Linkage cannot run as asked."""
+
+
+@dataclass
+class LinkResult:
+    """What one linkage run did. `multi_source_persons()` lists the people found in more
+    than one source, with the names each source gives them."""
+
+    run_id: str
+    model_id: str
+    threshold: float
+    n_mentions: int
+    n_pairs: int
+    n_persons: int
+    n_refused: int
+    conflicts: list[str]
+    timings: dict[str, float]
+    persons_in_several_sources: list[dict[str, Any]] = field(default_factory=list)
+
+    def multi_source_persons(self) -> list[dict[str, Any]]:
+        """Persons with mentions in two or more sources: person_id, sources, names."""
+        return self.persons_in_several_sources
+
+    def summary(self) -> dict[str, Any]:
+        """The figures of the run, as JSON-ready data."""
+        return {
+            "run_id": self.run_id,
+            "model_id": self.model_id,
+            "threshold": self.threshold,
+            "mentions": self.n_mentions,
+            "pairs": self.n_pairs,
+            "persons": self.n_persons,
+            "persons_in_several_sources": len(self.persons_in_several_sources),
+            "merges_refused": self.n_refused,
+            "review_conflicts": self.conflicts,
+            "seconds": self.timings,
+        }
+
+
+def active_decisions(case: Case) -> pd.DataFrame:
+    """The reviewer decisions in force: the latest not-undone decision of each pair."""
+    ensure_tables(case)
+    return case.store.df(
+        """SELECT pair_id, mention_l, mention_r, decision, actor, CAST(decided_at AS VARCHAR) AS decided_at, note FROM (
+               SELECT *, row_number() OVER (PARTITION BY pair_id ORDER BY decided_at DESC, decision_id DESC) AS k
+               FROM link_review WHERE NOT undone) WHERE k = 1 ORDER BY pair_id"""
+    )
+
+
+def _model_id(model: dict[str, Any]) -> str:
+    text = json.dumps(model, sort_keys=True, ensure_ascii=False)
+    return "model-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _labels(decisions: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame | None:
+    accepted = decisions[decisions["decision"] == "accept"]
+    known = set(frame["mention_id"])
+    accepted = accepted[accepted["mention_l"].isin(known) & accepted["mention_r"].isin(known)]
+    if len(accepted) < MIN_LABELS:
+        return None
+    return pd.DataFrame({"mention_id_l": accepted["mention_l"], "mention_id_r": accepted["mention_r"]})
+
+
+def link(
+    case: Case,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    engine: str | LinkEngine = "duckdb",
+    spec: ModelSpec | None = None,
+    retrain: bool = True,
+) -> LinkResult:
+    """Link every mention of the case's active sources, within and across sources.
+
+    Trains the model (u by seeded random sampling, m by EM, and m from reviewer
+    decisions when at least `MIN_LABELS` pairs were accepted) unless `retrain` is False
+    and a model is saved; scores candidate pairs; clusters them under the reviewer's
+    must-/cannot-links and the same-record rule; replaces `link_pairs` and
+    `link_clusters`; records the run and the model in the ledger. The same inputs give
+    the same clusters.
+    """
+    if not 0.0 < threshold < 1.0:
+        raise LinkError(f"threshold {threshold} is not a probability between 0 and 1; try 0.9")
+    ensure_tables(case)
+    runner = get_engine(engine) if isinstance(engine, str) else engine
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    frame = build_frame(load_mentions(case))
+    timings["frame"] = round(time.perf_counter() - started, 2)
+    spec = spec or karez_model(len(frame))
+    decisions = active_decisions(case)
+    labels = _labels(decisions, frame)
+
+    mark = time.perf_counter()
+    saved = None if retrain else case.store.fetchone(
+        "SELECT model_id, model FROM link_models ORDER BY trained_at DESC LIMIT 1"
+    )
+    if saved is not None:
+        model_id, model = saved[0], json.loads(saved[1])
+    else:
+        model = runner.train(frame, spec, labels)
+        model_id = _model_id(model)
+        with case.store.transaction():
+            case.store.execute(
+                "INSERT OR REPLACE INTO link_models VALUES (?, ?, ?, ?, ?, ?)",
+                [model_id, datetime.now(UTC), spec.name, len(frame), 0 if labels is None else len(labels),
+                 json.dumps(model, ensure_ascii=False)],
+            )
+            case.record(
+                "link-train",
+                inputs={"mentions": len(frame), "labels": 0 if labels is None else len(labels), "engine": runner.name},
+                outputs={"model_id": model_id},
+                details={"model": spec.name, "blocking": [rule.name for rule in spec.blocking]},
+            )
+    timings["train"] = round(time.perf_counter() - mark, 2)
+
+    mark = time.perf_counter()
+    pairs = runner.predict(frame, model, STORE_THRESHOLD)
+    pairs = _annotate(pairs, frame)
+    timings["predict"] = round(time.perf_counter() - mark, 2)
+
+    mark = time.perf_counter()
+    clustering = _cluster(frame[["mention_id", "record_id"]], pairs, threshold, decisions)
+    timings["cluster"] = round(time.perf_counter() - mark, 2)
+
+    mark = time.perf_counter()
+    run_id = "run-" + hashlib.sha256(f"{model_id}|{datetime.now(UTC).isoformat()}".encode()).hexdigest()[:12]
+    result = _store(case, run_id, model_id, threshold, frame, pairs, clustering, decisions, timings)
+    timings["store"] = round(time.perf_counter() - mark, 2)
+    return result
+
+
+def _annotate(pairs: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """Add pair ids and sources; drop pairs of one record (two people by construction)."""
+    record = dict(zip(frame["mention_id"], frame["record_id"], strict=True))
+    source = dict(zip(frame["mention_id"], frame["source_id"], strict=True))
+    same_record = [record[a] == record[b] for a, b in zip(pairs["mention_id_l"], pairs["mention_id_r"], strict=True)]
+    pairs = pairs[~pd.Series(same_record, index=pairs.index, dtype=bool)].copy()
+    pairs["pair_id"] = [pair_id_for(a, b) for a, b in zip(pairs["mention_id_l"], pairs["mention_id_r"], strict=True)]
+    pairs["source_l"] = pairs["mention_id_l"].map(source)
+    pairs["source_r"] = pairs["mention_id_r"].map(source)
+    return pairs.drop_duplicates("pair_id").sort_values("pair_id").reset_index(drop=True)
+
+
+def _cluster(mentions: pd.DataFrame, pairs: pd.DataFrame, threshold: float, decisions: pd.DataFrame) -> Clustering:
+    accept = decisions[decisions["decision"] == "accept"]
+    reject = decisions[decisions["decision"] == "reject"]
+    return cluster(
+        mentions,
+        pairs,
+        threshold,
+        must_link=zip(accept["mention_l"], accept["mention_r"], strict=True),
+        cannot_link=zip(reject["mention_l"], reject["mention_r"], strict=True),
+    )
+
+
+def _statuses(pairs: pd.DataFrame, clustering: Clustering, decisions: pd.DataFrame, threshold: float) -> list[str]:
+    decided = dict(zip(decisions["pair_id"], decisions["decision"], strict=True))
+    out = []
+    for pair_id, probability in zip(pairs["pair_id"], pairs["match_probability"], strict=True):
+        if pair_id in decided:
+            out.append("accepted" if decided[pair_id] == "accept" else "rejected")
+        elif pair_id in clustering.joined:
+            out.append("joined")
+        elif pair_id in clustering.refused:
+            out.append("refused")
+        elif probability >= threshold:
+            out.append("implied")  # above threshold, its mentions already joined by others
+        else:
+            out.append("below")
+    return out
+
+
+def _write_clusters(case: Case, clustering: Clustering) -> None:
+    clusters = clustering.frame()
+    case.store.execute("DELETE FROM link_clusters")
+    case.store.con.register("karez_link_clusters_new", clusters)
+    try:
+        case.store.execute("INSERT INTO link_clusters SELECT mention_id, person_id, probability FROM karez_link_clusters_new")
+    finally:
+        case.store.con.unregister("karez_link_clusters_new")
+
+
+def _store(
+    case: Case,
+    run_id: str,
+    model_id: str,
+    threshold: float,
+    frame: pd.DataFrame,
+    pairs: pd.DataFrame,
+    clustering: Clustering,
+    decisions: pd.DataFrame,
+    timings: dict[str, float],
+) -> LinkResult:
+    table = pairs[["pair_id", "mention_id_l", "mention_id_r", "source_l", "source_r",
+                   "match_probability", "match_weight", "explanation"]].copy()
+    table["status"] = _statuses(pairs, clustering, decisions, threshold)
+    with case.store.transaction():
+        case.store.execute("DELETE FROM link_pairs")
+        case.store.con.register("karez_link_pairs_new", table)
+        try:
+            case.store.execute("INSERT INTO link_pairs SELECT * FROM karez_link_pairs_new")
+        finally:
+            case.store.con.unregister("karez_link_pairs_new")
+        _write_clusters(case, clustering)
+        persons = multi_source_persons(case)
+        n_persons = len(set(clustering.person_of.values()))
+        summary = {
+            "persons_in_several_sources": len(persons),
+            "merges_refused": len(clustering.refused),
+            "review_decisions": len(decisions),
+            "conflicts": clustering.conflicts,
+            "seconds": timings,
+        }
+        case.store.execute(
+            "INSERT INTO link_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [run_id, model_id, datetime.now(UTC), threshold, len(frame), len(table), n_persons, json.dumps(summary)],
+        )
+        case.record(
+            "link",
+            inputs={"mentions": len(frame), "sources": sorted(set(frame["source_id"])), "model_id": model_id,
+                    "threshold": threshold, "review_decisions": len(decisions)},
+            outputs={"run_id": run_id, "pairs": len(table), "persons": n_persons,
+                     "persons_in_several_sources": len(persons)},
+            details={"merges_refused": len(clustering.refused), "conflicts": clustering.conflicts[:50]},
+        )
+    return LinkResult(
+        run_id=run_id,
+        model_id=model_id,
+        threshold=threshold,
+        n_mentions=len(frame),
+        n_pairs=len(table),
+        n_persons=n_persons,
+        n_refused=len(clustering.refused),
+        conflicts=clustering.conflicts,
+        timings=timings,
+        persons_in_several_sources=persons,
+    )
+
+
+def recluster(case: Case) -> dict[str, Any]:
+    """Re-cluster the stored pairs under the current reviewer decisions, without
+    retraining or rescoring (what a review decision triggers). Returns counts."""
+    ensure_tables(case)
+    last = case.store.fetchone("SELECT threshold FROM link_runs ORDER BY started_at DESC LIMIT 1")
+    if last is None:
+        raise LinkError(f"case {case.path} has not been linked yet; run `karez link {case.path}` first")
+    threshold = float(last[0])
+    mentions = case.store.df(
+        "SELECT m.mention_id, m.record_id FROM mentions m JOIN sources s USING (source_id) "
+        "WHERE s.status = 'active' ORDER BY m.mention_id"
+    )
+    pairs = case.store.df(
+        "SELECT pair_id, mention_l AS mention_id_l, mention_r AS mention_id_r, match_probability FROM link_pairs"
+    )
+    decisions = active_decisions(case)
+    clustering = _cluster(mentions, pairs, threshold, decisions)
+    statuses = _statuses(pairs, clustering, decisions, threshold)
+    with case.store.transaction():
+        _write_clusters(case, clustering)
+        update = pd.DataFrame({"pair_id": pairs["pair_id"], "status": statuses})
+        case.store.con.register("karez_link_status", update)
+        try:
+            case.store.execute(
+                "UPDATE link_pairs SET status = u.status FROM karez_link_status u WHERE link_pairs.pair_id = u.pair_id"
+            )
+        finally:
+            case.store.con.unregister("karez_link_status")
+    return {
+        "persons": len(set(clustering.person_of.values())),
+        "merges_refused": len(clustering.refused),
+        "conflicts": clustering.conflicts,
+    }
+
+
+def multi_source_persons(case: Case, limit: int | None = None) -> list[dict[str, Any]]:
+    """Persons whose mentions come from two or more sources, most sources first:
+    person_id, the sources' file names, the names as each source writes them."""
+    ensure_tables(case)
+    rows = case.store.dicts(
+        f"""SELECT c.person_id,
+                   list(DISTINCT s.original_name ORDER BY s.original_name) AS sources,
+                   list(DISTINCT m.name ORDER BY m.name) FILTER (WHERE m.name IS NOT NULL) AS names,
+                   count(*) AS mentions
+            FROM link_clusters c
+            JOIN mentions m USING (mention_id)
+            JOIN sources s ON s.source_id = m.source_id
+            GROUP BY c.person_id
+            HAVING count(DISTINCT m.source_id) > 1
+            ORDER BY len(sources) DESC, c.person_id
+            {'' if limit is None else f'LIMIT {int(limit)}'}"""
+    )
+    return rows
