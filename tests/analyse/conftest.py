@@ -91,7 +91,8 @@ def build_small_county(case: Case) -> CaseBuilder:
     A (M, 1985, Town-1): reasons 超生 ; 持有护照未出境  -> family_planning, passport_travel
        relatives: father F_A (status 在教培中心学习), brother B_A (已判刑), sister S_A (在土耳其)
        household_type 不放心户; detained 2017-05-10, status 继续教育培训
-    B (F, 1990, Town-1): reason 70后不放心人员 ... actually 90后 -> birth_decade + untrustworthy
+    B (F, 1990, Town-1): reasons 90后不放心人员 -> birth_decade (the decade label absorbs
+       "untrustworthy"); 两面人 -> untrustworthy
        spouse A (A and B are spouses: a detainee's relative who is herself detained)
        detained 2017-06-01, released 2018-01-15
     C (M, 1970, Town-2): reason 安装WhatsApp -> internet; detained 2017-08-20; sentence 2018-03-01
@@ -116,7 +117,8 @@ def build_small_county(case: Case) -> CaseBuilder:
 
         rb = b.record()
         b.person("B", rb, name="Synthetic B", sex="F", birth_date="1990-07-01", township="Town-1", village="V-1")
-        b.reason("B", "90后不放心人员", rb)
+        b.reason("B", "90后不放心人员", rb, 0)
+        b.reason("B", "两面人", rb, 1)
         b.relation("A", "B", "spouse", "丈夫")
         b.event("B", "detention", "2017-06-01", facility="Facility-1")
         b.event("B", "release", "2018-01-15")

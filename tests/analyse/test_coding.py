@@ -26,7 +26,8 @@ def test_every_reason_is_coded_with_evidence_from_its_text(small_case: Case):
     assert _categories(small_case) == {
         "超生": {"family_planning"},
         "持有护照未出境": {"passport_travel"},
-        "90后不放心人员": {"birth_decade", "untrustworthy"},
+        "90后不放心人员": {"birth_decade"},
+        "两面人": {"untrustworthy"},
         "安装WhatsApp": {"internet"},
         "其丈夫因宗教极端被收押": {"relative_detained"},
     }

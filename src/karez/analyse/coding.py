@@ -72,16 +72,20 @@ def code_text(taxonomy: Taxonomy, text: str) -> list[Coding]:
 
     A category listed in another's `overrides` is dropped when both are found in the same
     clause, so the detained relative in "其丈夫因宗教极端被收押" does not code the subject as
-    labelled an extremist. Order follows the taxonomy.
+    labelled an extremist; one listed in `overrides_in_text` is dropped when both are anywhere
+    in the text. Order follows the taxonomy.
     """
     matches = taxonomy.find(text)
     by_clause: dict[int, set[str]] = {}
     for m in matches:
         by_clause.setdefault(m.clause, set()).add(m.category)
+    in_text = {m.category for m in matches}
     kept: list[Match] = []
     for m in matches:
         present = by_clause[m.clause]
         if any(m.category in taxonomy.overrides(other) for other in present if other != m.category):
+            continue
+        if any(m.category in taxonomy.overrides(other, scope="text") for other in in_text if other != m.category):
             continue
         kept.append(m)
     codings = []

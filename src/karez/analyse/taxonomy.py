@@ -91,9 +91,11 @@ class Taxonomy:
     def categories(self) -> dict[str, dict[str, Any]]:
         return self.data["categories"]
 
-    def overrides(self, category: str) -> set[str]:
-        """Categories this one displaces when both are found in the same clause."""
-        return set(self.categories.get(category, {}).get("overrides") or ())
+    def overrides(self, category: str, scope: str = "clause") -> set[str]:
+        """Categories this one displaces when both are found in the same clause
+        (`overrides`) or anywhere in the same text (`scope="text"`, `overrides_in_text`)."""
+        key = "overrides" if scope == "clause" else "overrides_in_text"
+        return set(self.categories.get(category, {}).get(key) or ())
 
     def find(self, text: str) -> list[Match]:
         """Every category pattern found in `text`, before overrides are applied."""
@@ -238,7 +240,7 @@ def merge(base: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
         _merge_patterns(target, spec)
     for code, spec in (extension.get("categories") or {}).items():
         target = merged["categories"].setdefault(code, {"subcategories": {}})
-        for key in ("label", "definition", "overrides"):
+        for key in ("label", "definition", "overrides", "overrides_in_text"):
             if key in spec:
                 target[key] = spec[key]
         subs = target.setdefault("subcategories", {})
@@ -301,7 +303,7 @@ def load_taxonomy(case_dir: Path | str | None = None, extra: Path | str | None =
             raise TaxonomyError(
                 f"file {where}: category {code!r} needs `subcategories:` with patterns."
             )
-        for other in spec.get("overrides") or ():
+        for other in list(spec.get("overrides") or ()) + list(spec.get("overrides_in_text") or ()):
             if other not in data["categories"]:
                 raise TaxonomyError(
                     f"file {where}: category {code!r} overrides unknown category {other!r}."
