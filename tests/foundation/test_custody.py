@@ -205,3 +205,14 @@ def test_status_summarises(case: Case, list_files) -> None:
     assert summary["rows"]["mentions"] == 5
     assert summary["sources"][0]["mapping_name"] == "synthetic test list"
     assert summary["ledger_entries"] == 3
+
+
+def test_integrity_notices_rows_deleted_or_duplicated_behind_its_back(case: Case, list_files) -> None:
+    data, mapping = list_files
+    info = case.add(data)
+    case.ingest(info.source_id, mapping)
+    case.store.execute("DELETE FROM reasons WHERE ordinal = 1")
+    problems = case.integrity().problems
+    assert any("reasons holds 2 rows" in p and "recorded 3" in p for p in problems)
+    case.store.execute("INSERT INTO reasons SELECT * FROM reasons LIMIT 1")
+    assert any("repeat an id" in p for p in case.integrity().problems)

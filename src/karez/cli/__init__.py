@@ -14,7 +14,19 @@ import typer
 
 from karez.errors import KarezError
 
+class KarezGroup(typer.core.TyperGroup):
+    """The root command: a KarezError anywhere below becomes a one-line message and exit 1."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except KarezError as error:
+            typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+            ctx.exit(1)
+
+
 app = typer.Typer(
+    cls=KarezGroup,
     name="karez",
     help="karez: an evidence workbench for leaked detention records.",
     no_args_is_help=True,
@@ -45,7 +57,7 @@ for module_name in STAGE_COMMANDS:
 
 
 def main() -> None:
-    """Entry point of the `karez` script: usage errors are click's; KarezError exits 1 cleanly."""
+    """Entry point of the `karez` script (errors are handled by KarezGroup)."""
     import logging
     import os
 
@@ -53,9 +65,6 @@ def main() -> None:
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
     try:
         app()
-    except KarezError as error:
-        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-        sys.exit(1)
     except BrokenPipeError:
         # `karez ... | head` ends quietly.
         sys.stderr.close()

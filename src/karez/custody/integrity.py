@@ -24,6 +24,17 @@ COUNTED = {
 }
 
 
+ID_COLUMNS = {
+    "records": "record_id",
+    "mentions": "mention_id",
+    "relations": "relation_id",
+    "events": "event_id",
+    "classifications": "classification_id",
+    "reasons": "reason_id",
+    "notes": "note_id",
+}
+
+
 @dataclass
 class IntegrityReport:
     ok: bool = True
@@ -134,6 +145,10 @@ def _check_ingests(case: Case, entries: list[dict[str, Any]], report: IntegrityR
                     f"source {source_id}: {table} holds {actual} rows from ingest {ingest_id}, "
                     f"the ledger recorded {counts[key]}"
                 )
+    for table, key in ID_COLUMNS.items():
+        duplicated = case.store.scalar(f"SELECT count(*) - count(DISTINCT {key}) FROM {table}")
+        if duplicated:
+            report.problem(f"{table}: {duplicated} rows repeat an id ({key}); the store was altered outside karez")
     for source_id in stored:
         if source_id not in latest:
             report.problem(f"source {source_id}: an ingest is in the store that the ledger does not record")

@@ -32,6 +32,16 @@ def _date(value: Any, precision: str | None) -> str | None:
     return {"year": text[:4], "month": text[:7]}.get(precision or "day", text)
 
 
+def _sha1(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    digest = hashlib.sha1(usedforsecurity=False)
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _entities(case: Case):  # -> Iterator[EntityProxy]
     from followthemoney import model
 
@@ -42,7 +52,8 @@ def _entities(case: Case):  # -> Iterator[EntityProxy]
         doc.id = source["source_id"]
         doc.add("fileName", source["original_name"])
         doc.add("title", source["original_name"])
-        doc.add("contentHash", source["sha256"])
+        # FollowTheMoney and Aleph name content by SHA-1; karez's own SHA-256 is in the description.
+        doc.add("contentHash", _sha1(case.vault.path_for(source["sha256"])))
         doc.add("mimeType", source["media_type"])
         doc.add("description", f"original in the karez vault, SHA-256 {source['sha256']}")
         documents[source["source_id"]] = doc.id
