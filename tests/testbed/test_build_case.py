@@ -22,7 +22,7 @@ def test_build_case_ingests_every_leak_and_truth_accounts_for_all(small_testbed,
     assert report["ok"], report
     assert report["total"]["missing"] == 0 and report["total"]["unexpected"] == 0
     assert len(mapped) == len(truth.mentions)
-    for file, info in summary["leaks"].items():
+    for file, _info in summary["leaks"].items():
         assert report["per_leak"][file]["matched"] == report["per_leak"][file]["truth_mentions"] > 0, file
 
 

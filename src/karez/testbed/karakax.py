@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
+from karez.testbed.detention import FACILITIES, phrase
 from karez.testbed.faults import (
     blank_cells,
     concat_logs,
@@ -16,7 +17,6 @@ from karez.testbed.faults import (
     write_chinese_names,
     write_id_numbers,
 )
-from karez.testbed.detention import FACILITIES, phrase
 from karez.testbed.files import save_workbook
 from karez.testbed.leakbase import Context, LeakOutput, locate
 
