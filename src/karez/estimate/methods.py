@@ -1,0 +1,274 @@
+"""One entry point for every estimation method, and the result every method returns.
+
+`estimate(histories, method=...)` returns an `Estimate` whose `to_dict()` is what
+`karez estimate --json` prints: estimate, interval, interval_level, interval_kind, method,
+model, n_observed, diagnostics, warnings.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.stats import norm
+
+from karez.estimate.bootstrap import bca_interval
+from karez.estimate.errors import EstimateError
+from karez.estimate.histories import CaptureHistories
+from karez.estimate.lcmcr import sample_lcmcr
+from karez.estimate.loglinear import ModelChecker, model_label, term_label
+from karez.estimate.selection import (
+    DEFAULT_PTHRESH,
+    Selection,
+    independence,
+    information_criterion,
+    stepwise,
+)
+
+METHODS = ("independence", "stepwise", "bic", "aic", "lcmcr")
+# Methods whose bootstrap redoes a search over many models per replicate: slow, so off
+# unless asked for.
+SLOW_TO_BOOTSTRAP = ("bic", "aic")
+DEFAULT_BOOTSTRAP = 1000
+# R-hat above this, or fewer effective draws than this, earns a warning.
+RHAT_LIMIT = 1.05
+ESS_LIMIT = 400
+
+
+@dataclass
+class Estimate:
+    """An estimate of the total population (listed + unlisted) with its uncertainty."""
+
+    estimate: float
+    interval: tuple[float, float] | None
+    interval_level: float
+    interval_kind: str
+    method: str
+    model: str
+    n_observed: int
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    lists: tuple[str, ...] = ()
+    stratum: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form printed by the CLI (keys as documented in docs/estimate.md)."""
+        payload: dict[str, Any] = {
+            "estimate": _round(self.estimate),
+            "interval": None if self.interval is None else [_round(x) for x in self.interval],
+            "interval_level": self.interval_level,
+            "interval_kind": self.interval_kind,
+            "method": self.method,
+            "model": self.model,
+            "n_observed": self.n_observed,
+            "diagnostics": self.diagnostics,
+            "warnings": self.warnings,
+        }
+        if self.lists:
+            payload["lists"] = list(self.lists)
+        if self.stratum is not None:
+            payload["stratum"] = self.stratum
+        return payload
+
+
+def _round(value: float) -> float:
+    return round(float(value), 2) if math.isfinite(value) else value
+
+
+def loglinear_chooser(
+    method: str, checker: ModelChecker, *, max_order: int = 2, pthresh: float = DEFAULT_PTHRESH
+):
+    """The model-choosing function of a log-linear method, as a function of the counts."""
+    patterns = checker.patterns
+    if method == "independence":
+        return lambda counts: independence(patterns, counts, checker)
+    if method == "stepwise":
+        return lambda counts: stepwise(patterns, counts, checker, pthresh)
+    if method in ("bic", "aic"):
+        return lambda counts: information_criterion(patterns, counts, checker, method, max_order)
+    raise EstimateError(f"unknown log-linear method {method!r}: use one of {', '.join(METHODS)}")
+
+
+def estimate(
+    histories: CaptureHistories,
+    method: str = "stepwise",
+    *,
+    max_order: int = 2,
+    pthresh: float = DEFAULT_PTHRESH,
+    bootstrap: int | None = None,
+    seed: int | None = None,
+    level: float = 0.95,
+    chains: int = 4,
+    iterations: int = 10_000,
+    burn_in: int = 2_000,
+    classes: int = 10,
+) -> Estimate:
+    """Estimate the total number of people, listed or not, with one method.
+
+    Log-linear methods (`independence`, `stepwise`, `bic`, `aic`) give a BCa bootstrap
+    interval that redoes the model choice in every replicate when `bootstrap` > 0 (default
+    1000 for independence and stepwise; 0 for bic/aic, whose search is slow to repeat), else a
+    Wald interval with the chosen model held fixed, which is too narrow and says so. `lcmcr`
+    gives the posterior median and an equal-tailed credible interval.
+    Raises `ModelNotEstimable` when the chosen model's estimate does not exist.
+    """
+    method = method.lower()
+    if method not in METHODS:
+        raise EstimateError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
+    if not 0 < level < 1:
+        raise EstimateError(f"the interval level must be between 0 and 1, got {level}")
+    if method == "lcmcr":
+        return _estimate_lcmcr(histories, level, chains, iterations, burn_in, classes, seed)
+    return _estimate_loglinear(histories, method, max_order, pthresh, bootstrap, seed, level)
+
+
+def _estimate_loglinear(
+    histories: CaptureHistories,
+    method: str,
+    max_order: int,
+    pthresh: float,
+    bootstrap: int | None,
+    seed: int | None,
+    level: float,
+) -> Estimate:
+    if max_order < 2:
+        raise EstimateError(f"--max-order must be at least 2, got {max_order}")
+    checker = ModelChecker(histories.patterns)
+    choose = loglinear_chooser(method, checker, max_order=max_order, pthresh=pthresh)
+    selection: Selection = choose(histories.counts)
+    fit = selection.fit
+    n = histories.n_observed
+    point = n + fit.unobserved
+    warnings: list[str] = []
+    diagnostics: dict[str, Any] = {
+        "unobserved": round(fit.unobserved, 2),
+        "terms": [term_label(t, histories.lists) for t in fit.terms],
+        "terms_at_minus_infinity": [term_label(t, histories.lists) for t in fit.infinite_terms],
+        "log_likelihood": round(fit.log_likelihood, 4),
+        "n_parameters": fit.n_parameters,
+        "models_considered": selection.models_considered,
+        "models_refused": selection.models_refused,
+        "converged": fit.converged,
+    }
+    if method == "stepwise":
+        diagnostics["pthresh"] = pthresh
+        diagnostics["steps"] = [
+            {"added": term_label(tuple(s["added"]), histories.lists), "p_value": s["p_value"]}
+            for s in selection.trail
+        ]
+    if method in ("bic", "aic"):
+        diagnostics["max_order"] = max_order
+        diagnostics[method] = selection.trail[0]["value"]
+    if fit.infinite_terms:
+        warnings.append(
+            "some lists share nobody ("
+            + ", ".join(term_label(t, histories.lists) for t in fit.infinite_terms)
+            + "); the model treats that as a real absence of overlap, which drives the estimate"
+        )
+    replicates = bootstrap
+    if replicates is None:
+        replicates = 0 if method in SLOW_TO_BOOTSTRAP else DEFAULT_BOOTSTRAP
+    if replicates > 0:
+        result = bca_interval(
+            histories.counts,
+            lambda counts: float(counts.sum()) + choose(counts).fit.unobserved,
+            replicates=replicates,
+            level=level,
+            seed=seed,
+            point=point,
+        )
+        interval = (result.low, result.high)
+        kind = "bca_bootstrap_with_model_selection"
+        diagnostics["bootstrap"] = {
+            "replicates": int(result.replicates.size),
+            "failed": result.failed,
+            "seed": seed,
+            "bias_correction_z0": round(result.bias_correction, 4),
+            "acceleration": round(result.acceleration, 5),
+            "percentile_interval": [round(x, 2) for x in result.percentile],
+        }
+        if result.failed:
+            warnings.append(
+                f"{result.failed} of {replicates} bootstrap replicates had no estimable model "
+                "and were left out"
+            )
+    else:
+        z = float(norm.ppf(0.5 + level / 2))
+        spread = z * fit.intercept_se
+        interval = (n + fit.unobserved * np.exp(-spread), n + fit.unobserved * np.exp(spread))
+        kind = "wald_model_fixed"
+        warnings.append(
+            "the interval holds the chosen model fixed and ignores the uncertainty of choosing "
+            "it, so it is too narrow; ask for a bootstrap (--bootstrap N) for an honest one"
+        )
+    ratio = point / n
+    if ratio > 5:
+        warnings.append(
+            f"the estimate is {ratio:.1f} times the number of people listed: most of it rests "
+            "on the model, not on the lists"
+        )
+    return Estimate(
+        estimate=point,
+        interval=(float(interval[0]), float(interval[1])),
+        interval_level=level,
+        interval_kind=kind,
+        method=method,
+        model=model_label(fit.terms, histories.lists),
+        n_observed=n,
+        diagnostics=diagnostics,
+        warnings=warnings,
+        lists=histories.lists,
+        stratum=histories.stratum,
+    )
+
+
+def _estimate_lcmcr(
+    histories: CaptureHistories,
+    level: float,
+    chains: int,
+    iterations: int,
+    burn_in: int,
+    classes: int,
+    seed: int | None,
+) -> Estimate:
+    posterior = sample_lcmcr(
+        histories, classes=classes, chains=chains, iterations=iterations, burn_in=burn_in, seed=seed
+    )
+    warnings: list[str] = []
+    if chains < 2:
+        warnings.append("only one chain was run: R-hat cannot show whether chains agree")
+    if posterior.rhat > RHAT_LIMIT:
+        warnings.append(
+            f"the chains disagree (R-hat {posterior.rhat:.3f} > {RHAT_LIMIT}): the sampler has "
+            "not converged; run more iterations before using this figure"
+        )
+    if posterior.ess < ESS_LIMIT:
+        warnings.append(
+            f"only about {posterior.ess:.0f} effective draws of N: the interval ends are "
+            "imprecise; run more iterations"
+        )
+    return Estimate(
+        estimate=posterior.median,
+        interval=posterior.interval(level),
+        interval_level=level,
+        interval_kind="bayesian_credible_equal_tailed",
+        method="lcmcr",
+        model=f"latent-class mixture, up to {classes} classes (Manrique-Vallier 2016)",
+        n_observed=histories.n_observed,
+        diagnostics={
+            "rhat": round(posterior.rhat, 4),
+            "ess": round(posterior.ess, 1),
+            "chains": chains,
+            "iterations": iterations,
+            "burn_in": burn_in,
+            "seed": seed,
+            "posterior_mean": round(float(posterior.draws.mean()), 2),
+            "occupied_classes": round(posterior.occupied_classes, 2),
+            "prior": "p(N) proportional to 1/N; stick-breaking concentration ~ Gamma(0.25, 0.25)",
+        },
+        warnings=warnings,
+        lists=histories.lists,
+        stratum=histories.stratum,
+    )
