@@ -55,7 +55,7 @@ def family_graph(case: Case, taxonomy: Taxonomy | None = None, *, names: bool = 
     jt, pt = person_expr(case, "mt")
     relations = case.store.df(RELATIONS_SQL.format(pf=pf, pt=pt, jf=jf, jt=jt))
     jm, pm = person_expr(case, "m")
-    mentions = case.store.df(f"SELECT {pm} AS person_id, m.name FROM mentions m {jm}")
+    mentions = case.store.df(f"SELECT {pm} AS person_id, m.name, m.address FROM mentions m {jm}")
     statuses = case.store.df(
         f"""SELECT {pm} AS person_id, e.event_type, e.date, e.status_text, e.detail
             FROM events e JOIN mentions m ON m.mention_id = e.mention_id {jm}
@@ -78,6 +78,11 @@ def family_graph(case: Case, taxonomy: Taxonomy | None = None, *, names: bool = 
         held_event = row.event_type == "detention" or (row.event_type == "status" and found in HELD_STATUSES)
         if held_event and not pd.isna(row.date) and row.person_id not in dated:
             dated[row.person_id] = pd.Timestamp(row.date).date().isoformat()
+    # A person stated to live in another country (a witness writing from abroad) is abroad
+    # even when no status text says so.
+    for row in mentions.dropna(subset=["address"]).itertuples(index=False):
+        if row.person_id not in status_of and taxonomy.status_of(row.address) == "abroad":
+            status_of[row.person_id] = "abroad"
     for person in sorted(persons):
         status = status_of.get(person, "")
         circle_status = HELD_STATUSES.get(status, "abroad" if status == "abroad" else "")

@@ -91,51 +91,71 @@ def coder_scores(case: Case, truth: Truth, *, max_errors: int = 50) -> dict[str,
     }
 
 
+def _as_of(case: Case, truth: Truth) -> dict[str, pd.Timestamp]:
+    """The date each source speaks as of: the testbed's list date when the truth states it,
+    else the latest event date the source itself gives (a list cannot know later events)."""
+    stated = truth.summary.get("list_date")
+    latest = case.store.df("SELECT source_id, max(date) AS latest FROM events GROUP BY source_id")
+    out = {}
+    for row in latest.itertuples(index=False):
+        out[row.source_id] = pd.Timestamp(stated) if stated else (
+            pd.Timestamp(row.latest) if not pd.isna(row.latest) else pd.Timestamp.max)
+    return out
+
+
 def circle_scores(case: Case, truth: Truth) -> dict[str, Any]:
     """Per detained person: relatives detained / imprisoned / abroad as karez reads the records,
-    against the true status of the same stated relatives."""
+    against the true status of the same stated relatives on the date their source speaks as of."""
     taxonomy = load_taxonomy(case.path)
     graph = family_graph(case, taxonomy)
     circles = family_circles(case, taxonomy, graph)
     mention_map = truth.mention_map(case).set_index("mention_id")["person_id"]
     join, person = person_expr(case)
-    persons_of = case.store.df(f"SELECT m.mention_id, {person} AS person_id FROM mentions m {join}")
-    # a karez person -> a true person (the first mention that the truth knows)
+    persons_of = case.store.df(f"SELECT m.mention_id, m.source_id, {person} AS person_id FROM mentions m {join}")
     persons_of["true_id"] = persons_of["mention_id"].map(mention_map)
-    true_of = persons_of.dropna(subset=["true_id"]).drop_duplicates("person_id").set_index("person_id")["true_id"]
+    known = persons_of.dropna(subset=["true_id"]).drop_duplicates("person_id").set_index("person_id")
+    as_of = _as_of(case, truth)
     alias = pseudonymiser(case)
     by_pseudonym = {alias(p): p for p in graph.nodes}
     people = truth.persons.set_index("person_id")
-    sentenced = set(truth.events.loc[truth.events["event_type"] == "sentence", "person_id"])
+    events = truth.events.assign(date=pd.to_datetime(truth.events["date"]))
+    first_sentence = events[events["event_type"] == "sentence"].groupby("person_id")["date"].min()
 
-    def true_status(true_id: str | None) -> str:
-        if true_id is None or true_id not in people.index:
+    def true_status(node: str) -> str:
+        if node not in known.index:
             return ""
-        if true_id in sentenced:
-            return "imprisoned"
-        if bool(people.at[true_id, "detained"]):
-            return "detained"
+        true_id, source = known.at[node, "true_id"], known.at[node, "source_id"]
+        if true_id not in people.index or not bool(people.at[true_id, "alive"]):
+            return ""
         if bool(people.at[true_id, "abroad"]):
             return "abroad"
-        return ""
+        when = as_of.get(source, pd.Timestamp.max)
+        sentenced = first_sentence.get(true_id)
+        if sentenced is not None and sentenced <= when:
+            return "imprisoned"
+        # Detention is counted whenever it happened: lists give every detainee of the
+        # campaign a current status, while a sentence is only known once it was passed.
+        return "detained" if bool(people.at[true_id, "detained"]) else ""
 
     measures = ("detained_relatives", "imprisoned_relatives", "relatives_abroad")
     agree = {m: 0 for m in measures}
-    compared = 0
-    truth_rows = []
+    truth_rows, disagreements = [], []
     for row in circles.itertuples(index=False):
         node = by_pseudonym[row.pseudonym]
         kin = [o for o in graph.neighbors(node) if graph.edges[node, o]["kind"] == "kin"]
-        statuses = [true_status(true_of.get(o)) for o in kin]
+        statuses = [true_status(o) for o in kin]
         counts = {
             "detained_relatives": statuses.count("detained"),
             "imprisoned_relatives": statuses.count("imprisoned"),
             "relatives_abroad": statuses.count("abroad"),
         }
         truth_rows.append(counts)
-        compared += 1
         for measure in measures:
-            agree[measure] += int(getattr(row, measure) == counts[measure])
+            same = getattr(row, measure) == counts[measure]
+            agree[measure] += int(same)
+            if not same and len(disagreements) < 20:
+                disagreements.append({"pseudonym": row.pseudonym, "measure": measure,
+                                      "karez": int(getattr(row, measure)), "truth": counts[measure]})
     true_frame = pd.DataFrame(truth_rows, columns=list(measures))
     n = len(circles)
 
@@ -144,14 +164,16 @@ def circle_scores(case: Case, truth: Truth) -> dict[str, Any]:
 
     return {
         "detained_persons": n,
-        "per_person_agreement": {m: round(agree[m] / compared, 4) if compared else 1.0 for m in measures},
+        "per_person_agreement": {m: round(agree[m] / n, 4) if n else 1.0 for m in measures},
         "share_with_detained_relative": {"karez": share(circles, "detained_relatives"),
                                          "truth": share(true_frame, "detained_relatives")},
         "share_with_imprisoned_relative": {"karez": share(circles, "imprisoned_relatives"),
                                            "truth": share(true_frame, "imprisoned_relatives")},
         "share_with_relative_abroad": {"karez": share(circles, "relatives_abroad"),
                                        "truth": share(true_frame, "relatives_abroad")},
-        "exact": all(agree[m] == compared for m in measures),
+        "as_of": {k: str(v.date()) if v is not pd.Timestamp.max else None for k, v in as_of.items()},
+        "disagreements": disagreements,
+        "exact": all(agree[m] == n for m in measures),
     }
 
 
