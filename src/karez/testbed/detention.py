@@ -179,6 +179,9 @@ def _reasons(rng, index, male, year, abroad_kin, kin_detained, children, persons
     out = []
     countries = persons["abroad_country"].to_numpy()
     father = persons["father_index"].to_numpy()
+    # The country of a child abroad, per father (siblings' reasons name it).
+    abroad_child = np.flatnonzero((countries != "") & (father >= 0))
+    country_by_father = {int(father[c]): str(countries[c]) for c in abroad_child[::-1]}
     for position, person in enumerate(index):
         weights = {
             "religious_extremism_label": 3.0, "religious_practice": 2.0,
@@ -197,9 +200,8 @@ def _reasons(rng, index, male, year, abroad_kin, kin_detained, children, persons
             start = int(rng.integers(2010, 2016))
             args = {"a": start, "b": start + int(rng.integers(1, 4)), "country": "境外"}
             if category == "relatives_abroad":
-                kin_country = countries[father == father[person]] if father[person] >= 0 else []
-                kin_country = [c for c in kin_country if c]
-                args["country"] = COUNTRY_ZH.get(kin_country[0], "境外") if kin_country else "境外"
+                kin_country = country_by_father.get(int(father[person]), "")
+                args["country"] = COUNTRY_ZH.get(kin_country, "境外")
             items.append((str(category), args))
         out.append(items)
     return out

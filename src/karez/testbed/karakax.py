@@ -89,7 +89,17 @@ def mapping_text(fmt: str) -> str:
     return MAPPING.format(format=fmt, sheet=sheet, relationships=relationships)
 
 
-def _relatives(persons: pd.DataFrame, subject: int) -> list[tuple[str, int]]:
+def _children_of(persons: pd.DataFrame) -> dict[int, list[int]]:
+    """Each parent's children (by father and by mother), in person order."""
+    children: dict[int, list[int]] = {}
+    for column in ("father_index", "mother_index"):
+        parent = persons[column].to_numpy()
+        for child in np.flatnonzero(parent >= 0):
+            children.setdefault(int(parent[child]), []).append(int(child))
+    return children
+
+
+def _relatives(persons: pd.DataFrame, subject: int, children: dict[int, list[int]]) -> list[tuple[str, int]]:
     """(relationship word, person index) of a subject's parents, spouse, children, siblings."""
     father = persons["father_index"].to_numpy()
     mother = persons["mother_index"].to_numpy()
@@ -103,11 +113,10 @@ def _relatives(persons: pd.DataFrame, subject: int) -> list[tuple[str, int]]:
         out.append(("母亲", int(mother[subject])))
     if spouse[subject] >= 0:
         out.append(("妻子" if male[subject] else "丈夫", int(spouse[subject])))
-    parent = father if male[subject] else mother
-    for child in np.flatnonzero(parent == subject):
+    for child in children.get(subject, []):
         out.append(("儿子" if male[child] else "女儿", int(child)))
     if father[subject] >= 0:
-        for sibling in np.flatnonzero(father == father[subject]):
+        for sibling in children.get(int(father[subject]), []):
             if sibling == subject:
                 continue
             older = birth[sibling] < birth[subject]
@@ -155,8 +164,9 @@ def render(ctx: Context, out_dir, target_rows: int) -> tuple[LeakOutput, pd.Data
 
     # Relatives inside the cell.
     rel_rows, rel_ord, rel_word, rel_person = [], [], [], []
+    children = _children_of(persons)
     for row, person in enumerate(subject):
-        for ordinal, (word, relative) in enumerate(_relatives(persons, int(person))):
+        for ordinal, (word, relative) in enumerate(_relatives(persons, int(person), children)):
             rel_rows.append(row)
             rel_ord.append(ordinal)
             rel_word.append(word)

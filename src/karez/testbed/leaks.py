@@ -250,11 +250,14 @@ def render_testimonies(ctx: Context, out_dir: Path) -> tuple[LeakOutput, set[str
     vis = dict(zip(det["person_index"], det["visibility"], strict=True))
     taken = dict(zip(det["person_index"], det["detained_on"].to_numpy().astype("datetime64[D]").astype(object), strict=True))
     where = dict(zip(det["person_index"], det["first_facility"], strict=True))
+    siblings: dict[int, list[int]] = {}
+    for child in np.flatnonzero(father >= 0):
+        siblings.setdefault(int(father[child]), []).append(int(child))
     for witness in abroad_idx:
         kin: list[tuple[int, str]] = []
         if father[witness] >= 0:
             kin.append((int(father[witness]), male_word[sex[witness] == "M"]))
-            for sibling in np.flatnonzero(father == father[witness]):
+            for sibling in siblings.get(int(father[witness]), []):
                 if sibling != witness:
                     kin.append((int(sibling), "brother" if sex[witness] == "M" else "sister"))
         for person, relation in kin:
