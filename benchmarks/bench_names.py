@@ -249,7 +249,7 @@ def generated_names(total: int, distinct_target: int, seed: int = 7) -> list[str
 
 
 def clear_caches() -> None:
-    for function in (compare.keys, compare.skeleton, parse_module.parse, parse_module.segment_han,
+    for function in (compare._keys, compare.skeleton, compare.distinct_skeletons, parse_module.parse, parse_module.segment_han,
                      han.part_readings, han.char_pinyin, han.syllable_readings,
                      han.pinyin_part_readings, latin.latin_readings, latin.segment_pinyin):
         function.cache_clear()

@@ -225,3 +225,9 @@ def test_cli_convert_labels_readings_and_rejects_bad_target() -> None:
     assert payload["result"] == "مەمەت تۇرسۇن" and payload["is_reading"] is True
     bad = _karez("names", "convert", "Memet", "--to", "latin")
     assert bad.returncode == 1 and "uly, arabic, cyrillic" in bad.stderr
+
+
+def test_keys_returns_a_fresh_list_each_time() -> None:
+    found = names.keys("Memet Tursun")
+    found.append("changed")
+    assert "changed" not in names.keys("Memet Tursun")

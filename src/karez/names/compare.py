@@ -193,7 +193,6 @@ def similarity(a: str | ParsedName, b: str | ParsedName) -> float:
     return round(min(1.0, max(score, _concatenated(parsed_a, parsed_b))), 6)
 
 
-@lru_cache(maxsize=524288)
 def keys(text: str) -> list[str]:
     """Blocking keys of a name: names that may be the same person share at least one.
 
@@ -202,6 +201,11 @@ def keys(text: str) -> list[str]:
     pair in either order (`gf:`). Script-independent: 买买提·吐尔逊, Memet Tursun and
     مەمەت تۇرسۇن give the same keys.
     """
+    return list(_keys(text))
+
+
+@lru_cache(maxsize=524288)
+def _keys(text: str) -> tuple[str, ...]:
     parsed = parse(text)
     found: list[str] = []
     part_keys: list[str] = []
@@ -217,4 +221,4 @@ def keys(text: str) -> list[str]:
     if len(part_keys) >= 2 and part_keys[0] and part_keys[1]:
         pair = sorted((part_keys[0][:3], part_keys[1][:3]))
         found.append(f"gf:{pair[0]}|{pair[1]}")
-    return found
+    return tuple(found)
