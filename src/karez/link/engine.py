@@ -47,20 +47,8 @@ class LinkEngine(Protocol):
         ...
 
     def blocking_counts(self, frame: pd.DataFrame, rules: tuple[BlockingRule, ...]) -> list[int]:
-        from splink import DuckDBAPI
-        from splink.blocking_analysis import count_comparisons_from_blocking_rules
-
-        with _quiet_splink():
-            db_api = DuckDBAPI(connection=self._connection())
-            table = db_api.register(frame, dataset_display_name="mentions")
-            records = count_comparisons_from_blocking_rules(
-                table,
-                blocking_rules=[rule.as_splink() for rule in rules],
-                link_type="dedupe_only",
-                unique_id_column_name="mention_id",
-                record_sample_proportion=1.0 if len(frame) < 200_000 else 0.05,
-            )
-        return [int(record["marginal_comparison_count"]) for record in records]
+        """How many new candidate pairs each rule adds after the ones before it."""
+        ...
 
     def pairs_blocked(self, frame: pd.DataFrame, rules: tuple[BlockingRule, ...], pairs: pd.DataFrame) -> np.ndarray:
         """For each row (`mention_id_l`, `mention_id_r`) of `pairs`: does any rule make it a candidate?"""
@@ -187,19 +175,19 @@ class DuckDBEngine:
 
     def blocking_counts(self, frame: pd.DataFrame, rules: tuple[BlockingRule, ...]) -> list[int]:
         from splink import DuckDBAPI
-        from splink.blocking_analysis import cumulative_comparisons_to_be_scored_from_blocking_rules_data
+        from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
         with _quiet_splink():
             db_api = DuckDBAPI(connection=self._connection())
             table = db_api.register(frame, dataset_display_name="mentions")
-            counts = cumulative_comparisons_to_be_scored_from_blocking_rules_data(
-                table_or_tables=table,
+            records = count_comparisons_from_blocking_rules(
+                table,
                 blocking_rules=[rule.as_splink() for rule in rules],
                 link_type="dedupe_only",
-                db_api=db_api,
                 unique_id_column_name="mention_id",
+                record_sample_proportion=1.0 if len(frame) < 200_000 else 0.05,
             )
-        return [int(n) for n in counts["row_count"]]
+        return [int(record["marginal_comparison_count"]) for record in records]
 
     def pairs_blocked(self, frame: pd.DataFrame, rules: tuple[BlockingRule, ...], pairs: pd.DataFrame) -> np.ndarray:
         con = self._connection()

@@ -152,6 +152,16 @@ def build_frame(mentions: pd.DataFrame, *, reference_year: int | None = None) ->
     out["id_region_birth"] = [i[:14] if i and len(i) == 18 else None for i in ids]
     dates = pd.to_datetime(frame["birth_date"], errors="coerce")
     precision = frame["birth_date_precision"].astype(object)
+    # A resident ID number states a birth date and a sex (GB 11643-1999); lists that give
+    # relatives' ID numbers but not their birth dates still compare on both.
+    id_dates = pd.to_datetime(
+        pd.Series([i[6:14] if i and len(i) == 18 and i[:17].isdigit() else None for i in ids], dtype=object),
+        format="%Y%m%d",
+        errors="coerce",
+    )
+    use_id = dates.isna().to_numpy() & id_dates.notna().to_numpy()
+    dates = dates.where(~use_id, id_dates.to_numpy())
+    precision = precision.where(~use_id, "day")
     day_known = dates.notna() & (precision == "day")
     month_known = dates.notna() & precision.isin(["day", "month"])
     out["birth_date"] = [d.strftime("%Y-%m-%d") if k else None for d, k in zip(dates, day_known, strict=True)]
@@ -171,7 +181,10 @@ def build_frame(mentions: pd.DataFrame, *, reference_year: int | None = None) ->
     birth_year = year_from_date.astype("Float64").fillna(year_from_age.round())
     out["birth_year"] = birth_year.astype("Int64")
     sex = frame["sex"].astype(object)
-    out["sex"] = [s if s in ("M", "F") else None for s in sex]
+    out["sex"] = [
+        s if s in ("M", "F") else (("M" if int(i[16]) % 2 else "F") if i and len(i) == 18 and i[:17].isdigit() else None)
+        for s, i in zip(sex, ids, strict=True)
+    ]
     out["township_skeleton"] = [place_skeleton(t) if isinstance(t, str) else None for t in frame["township"]]
     out["village_skeleton"] = [place_skeleton(v) if isinstance(v, str) else None for v in frame["village"]]
     relative_cache: dict[str, str | None] = {}
