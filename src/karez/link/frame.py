@@ -38,6 +38,7 @@ FRAME_COLUMNS = (
     "village_skeleton",
     "father_rel_skeleton",
     "spouse_rel_skeleton",
+    "household_names",
 )
 
 
@@ -113,6 +114,22 @@ LEFT JOIN rel_names rn ON rn.mention_id = m.mention_id
 LEFT JOIN record_year ry ON ry.record_id = m.record_id
 ORDER BY m.mention_id
 """
+
+
+def _household_names(frame: pd.DataFrame) -> list[list[str] | None]:
+    """For each mention, the name skeletons of the other people its record names (sorted,
+    distinct; None when it names nobody else). Two lists that name the same relatives
+    around a person are evidence where a bare name is not: a father listed in the rows of
+    two of his children comes with the same mother and siblings both times."""
+    by_record: dict[str, list[tuple[str, str]]] = {}
+    for mention, record, name in zip(frame["mention_id"], frame["record_id"], frame["name_skeleton"], strict=True):
+        if isinstance(name, str) and name:
+            by_record.setdefault(record, []).append((mention, name))
+    out: list[list[str] | None] = []
+    for mention, record in zip(frame["mention_id"], frame["record_id"], strict=True):
+        others = sorted({name for other, name in by_record.get(record, ()) if other != mention})
+        out.append(others or None)
+    return out
 
 
 def load_mentions(case: Case) -> pd.DataFrame:
@@ -199,6 +216,7 @@ def build_frame(mentions: pd.DataFrame, *, reference_year: int | None = None) ->
             values.append(relative_cache[text])
         out[target] = values
     out = name_columns(out, "name")
+    out["household_names"] = _household_names(out)
     # pandas nullable / numpy types confuse engines less as plain objects
     out["name_keys"] = [list(k) if k is not None else [] for k in out["name_keys"]]
     return out

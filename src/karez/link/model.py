@@ -176,16 +176,23 @@ def _relatives_comparison() -> Any:
 
     return cl.CustomComparison(
         output_column_name="relatives",
-        comparison_description="father's or spouse's name stated in the same record",
+        comparison_description="father's or spouse's name, and the other people named, in the same record",
         comparison_levels=[
             cll.CustomLevel(
                 "(father_rel_skeleton_l IS NULL OR father_rel_skeleton_r IS NULL) AND "
-                "(spouse_rel_skeleton_l IS NULL OR spouse_rel_skeleton_r IS NULL)",
-            ).configure(is_null_level=True, label_for_charts="no relative named on both sides"),
+                "(spouse_rel_skeleton_l IS NULL OR spouse_rel_skeleton_r IS NULL) AND "
+                "(household_names_l IS NULL OR household_names_r IS NULL)",
+            ).configure(is_null_level=True, label_for_charts="no relatives named on both sides"),
             cll.Or(
                 cll.JaroWinklerLevel("father_rel_skeleton", 0.9),
                 cll.JaroWinklerLevel("spouse_rel_skeleton", 0.9),
             ).configure(label_for_charts="father's or spouse's name agrees"),
+            cll.ArrayIntersectLevel("household_names", 2).configure(
+                label_for_charts="two or more of the same people named in both records"
+            ),
+            cll.ArrayIntersectLevel("household_names", 1).configure(
+                label_for_charts="one of the same people named in both records"
+            ),
             cll.ElseLevel(),
         ],
     )
