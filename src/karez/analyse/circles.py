@@ -40,7 +40,8 @@ def relation_kind(relationship: str | None) -> str:
     return "neighbour" if any(word in text for word in NON_KIN) else "kin"
 
 
-def family_graph(case: Case, taxonomy: Taxonomy | None = None, *, names: bool = False) -> nx.Graph:
+def family_graph(case: Case, taxonomy: Taxonomy | None = None, *, names: bool = False,
+                 detained: pd.DataFrame | None = None) -> nx.Graph:
     """The graph of persons and stated relations.
 
     Nodes are person ids with attributes `pseudonym`, `label` (the pseudonym, or the name as
@@ -48,6 +49,7 @@ def family_graph(case: Case, taxonomy: Taxonomy | None = None, *, names: bool = 
     `status` (the taxonomy status of the latest stated status text), `detained` (a record
     gives a reason or detention event for them) and `detention_date` (ISO date or "").
     Edges carry `relationship` (as coded), `relationship_text` (as written) and `kind`.
+    `detained` may pass the frame of `persons.detainees` when it is already at hand.
     """
     taxonomy = taxonomy or load_taxonomy(case.path)
     pseudonym = pseudonymiser(case)
@@ -61,7 +63,7 @@ def family_graph(case: Case, taxonomy: Taxonomy | None = None, *, names: bool = 
             FROM events e JOIN mentions m ON m.mention_id = e.mention_id {jm}
             ORDER BY e.date NULLS FIRST, e.event_id"""
     )
-    held = detainees(case, taxonomy).set_index("person_id")
+    held = (detained if detained is not None else detainees(case, taxonomy)).set_index("person_id")
     graph = nx.Graph()
     names_of = mentions.dropna(subset=["name"]).drop_duplicates("person_id").set_index("person_id")["name"]
     persons = set(relations["from_person"]) | set(relations["to_person"]) | set(held.index)

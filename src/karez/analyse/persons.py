@@ -107,9 +107,10 @@ def detainees(case: Case, taxonomy: Taxonomy) -> pd.DataFrame:
     detention (from birth date and the first detention date, else the stated age), age band,
     township, village, facility, detention date, period (year-quarter), outcome (sentenced,
     released, continued_detention, ... or "(not stated)"), status_text (verbatim), mention_ids.
+    Where mentions of one person disagree, the first stated value is used.
     """
     join, person = person_expr(case)
-    base = case.store.df(DETAINEES_SQL.format(join=join, person=person))
+    base = case.store.df(DETAINEES_SQL.format(join=join, person=person)).sort_values(["person_id", "mention_id"])
     events = case.store.df(
         f"""
         SELECT {person} AS person_id, e.event_type, e.date, e.facility, e.status_text, e.detail
@@ -117,53 +118,61 @@ def detainees(case: Case, taxonomy: Taxonomy) -> pd.DataFrame:
         ORDER BY e.date NULLS LAST, e.event_id
         """
     )
+    events = events[events["person_id"].isin(set(base["person_id"]))]
     pseudonym = pseudonymiser(case)
-    events_of = {key: group for key, group in events.groupby("person_id", sort=False)}
-    no_events = events.iloc[0:0]
-    rows = []
-    for person_id, group in base.groupby("person_id", sort=True):
-        first = group.iloc[0]
-        own = events_of.get(person_id, no_events)
-        held = own[own["event_type"] == "detention"]
-        dated = held.dropna(subset=["date"])
-        detained_on = dated["date"].min() if len(dated) else None
-        facilities = held["facility"].dropna()
-        facility = facilities.iloc[0] if len(facilities) else None
-        if facility is None:
-            other = own["facility"].dropna()
-            facility = other.iloc[0] if len(other) else None
-        outcome, status_text = _outcome(own, taxonomy)
-        births = group["birth_date"].dropna()
-        birth = births.iloc[0] if len(births) else None
-        age = _age_at(birth, detained_on)
-        if age is None:
-            ages = group["age"].dropna()
-            age = int(ages.iloc[0]) if len(ages) else None
-        sexes = group["sex"].dropna()
-        rows.append(
-            {
-                "person_id": person_id,
-                "pseudonym": pseudonym(person_id),
-                "name": first["name"],
-                "sex": sexes.iloc[0] if len(sexes) else UNKNOWN,
-                "age": age,
-                "age_band": age_band(age),
-                "township": _first(group["township"]),
-                "village": _first(group["village"]),
-                "facility": facility or UNKNOWN,
-                "detention_date": detained_on,
-                "period": _period(detained_on),
-                "outcome": outcome,
-                "status_text": status_text,
-                "mention_ids": sorted(group["mention_id"]),
-            }
-        )
+    facts = base.groupby("person_id", sort=True).agg(
+        name=("name", "first"), sex=("sex", "first"), birth_date=("birth_date", "first"),
+        stated_age=("age", "first"), township=("township", "first"), village=("village", "first"),
+        mention_ids=("mention_id", list),
+    )
+    held = events[events["event_type"] == "detention"]
+    facts["detention_date"] = held.dropna(subset=["date"]).groupby("person_id")["date"].min()
+    facility = held.groupby("person_id")["facility"].first()
+    facility = facility.combine_first(events.groupby("person_id")["facility"].first())
+    facts["facility"] = facility.reindex(facts.index).fillna(UNKNOWN)
+    events = events.assign(outcome=_event_outcomes(events, taxonomy))
+    events["outcome_text"] = events["status_text"].where(events["status_text"].notna(), events["detail"])
+    last = events.dropna(subset=["outcome"]).groupby("person_id")[["outcome", "outcome_text"]].last()
+    facts["outcome"] = last["outcome"].reindex(facts.index).fillna(UNKNOWN)
+    facts["status_text"] = last["outcome_text"].reindex(facts.index)
+    ages = [
+        _age_at(birth, when) for birth, when in zip(facts["birth_date"], facts["detention_date"], strict=True)
+    ]
+    facts["age"] = [
+        age if age is not None else (None if pd.isna(stated) else int(stated))
+        for age, stated in zip(ages, facts["stated_age"], strict=True)
+    ]
+    facts["age_band"] = [age_band(a) for a in facts["age"]]
+    facts["sex"] = facts["sex"].fillna(UNKNOWN)
+    facts["township"] = facts["township"].fillna(UNKNOWN).astype(str)
+    facts["village"] = facts["village"].fillna(UNKNOWN).astype(str)
+    facts["period"] = [_period(d) for d in facts["detention_date"]]
+    facts = facts.reset_index()
+    facts["pseudonym"] = [pseudonym(p) for p in facts["person_id"]]
     columns = ["person_id", "pseudonym", "name", "sex", "age", "age_band", "township", "village",
                "facility", "detention_date", "period", "outcome", "status_text", "mention_ids"]
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = facts[columns].copy()
+    frame["detention_date"] = frame["detention_date"].astype(object).where(frame["detention_date"].notna(), None)
     frame.attrs["query"] = " ".join(DETAINEES_SQL.format(join=join, person=person).split())
     frame.attrs["counting"] = counting_note(case)
     return frame
+
+
+def _event_outcomes(events: pd.DataFrame, taxonomy: Taxonomy) -> list[str | None]:
+    """What each event says about the outcome: sentence and release events speak for
+    themselves; otherwise the status text (verbatim) is read with the taxonomy's `statuses`;
+    a detention or transfer with no readable status means held."""
+    out: list[str | None] = []
+    for event_type, status_text, detail in zip(events["event_type"], events["status_text"], events["detail"], strict=True):
+        found = OUTCOME_EVENTS.get(event_type)
+        if found is None and isinstance(status_text, str):
+            found = taxonomy.status_of(status_text)
+        if found is None and isinstance(detail, str) and event_type != "detention":
+            found = taxonomy.status_of(detail)
+        if found is None and event_type in ("detention", "transfer"):
+            found = "continued_detention"
+        out.append(found)
+    return out
 
 
 def _first(values: pd.Series) -> str:
@@ -176,24 +185,3 @@ def _period(when: date | None) -> str:
         return UNKNOWN
     stamp = pd.Timestamp(when)
     return f"{stamp.year}-Q{(stamp.month - 1) // 3 + 1}"
-
-
-def _outcome(own: pd.DataFrame, taxonomy: Taxonomy) -> tuple[str, str | None]:
-    """The latest stated outcome of one person's events, and the status text it rests on.
-
-    Sentence and release events speak for themselves; otherwise the status text (verbatim)
-    is read with the taxonomy's `statuses` patterns. The last dated event wins.
-    """
-    outcome, text = UNKNOWN, None
-    for _, event in own.iterrows():
-        found = OUTCOME_EVENTS.get(event["event_type"])
-        status_text = event["status_text"] if isinstance(event["status_text"], str) else None
-        if found is None and status_text:
-            found = taxonomy.status_of(status_text)
-        if found is None and isinstance(event["detail"], str) and event["event_type"] != "detention":
-            found = taxonomy.status_of(event["detail"])
-        if found is None and event["event_type"] in ("detention", "transfer") and outcome == UNKNOWN:
-            found = "continued_detention"
-        if found is not None:
-            outcome, text = found, status_text or (event["detail"] if isinstance(event["detail"], str) else None)
-    return outcome, text

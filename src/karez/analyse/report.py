@@ -66,9 +66,14 @@ class _Builder:
     def table(self, key: str, df: pd.DataFrame, *, text_columns: tuple[str, ...] = ()) -> dict[str, Any]:
         """Render a table; counts link to members (analyst's copy) and small counts are flagged."""
         self.n_tables += 1
-        members: dict[str, list[str]] = df.attrs.get("members", {}) if self.analyst_copy else {}
+        attrs = df.attrs
+        total = len(df)
+        members: dict[str, list[str]] = attrs.get("members", {}) if self.analyst_copy else {}
         flat = isinstance(df.index, pd.RangeIndex)
-        shown = df.head(MAX_ROWS)
+        # pandas deep-copies attrs into every row Series; the members lists make that slow.
+        df = df.head(MAX_ROWS).copy()
+        df.attrs = {}
+        shown = df
         header = "".join(
             f'<th class="{"text" if flat and (i == 0 or c in text_columns) else ""}">{html.escape(str(c))}</th>'
             for i, c in enumerate(shown.columns)
@@ -80,20 +85,20 @@ class _Builder:
             label = str(row.iloc[0]) if flat else str(index)
             cells = [] if flat else [f'<th class="text">{html.escape(label)}</th>']
             for i, (column, value) in enumerate(row.items()):
-                cells.append(self._cell(key, df.attrs.get("title", key), label, str(column), value,
+                cells.append(self._cell(key, attrs.get("title", key), label, str(column), value,
                                         text=flat and (i == 0 or column in text_columns), members=members))
             body.append("<tr>" + "".join(cells) + "</tr>")
         markup = f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         return {
             "kind": "table",
-            "title": df.attrs.get("title", key),
+            "title": attrs.get("title", key),
             "html": markup,
-            "query": df.attrs.get("query", ""),
-            "filters": df.attrs.get("filters", ""),
-            "unit": df.attrs.get("unit", "people"),
-            "rows": len(df),
+            "query": attrs.get("query", ""),
+            "filters": attrs.get("filters", ""),
+            "unit": attrs.get("unit", "people"),
+            "rows": total,
             "shown": len(shown),
-            "truncated": len(df) > len(shown),
+            "truncated": total > len(shown),
         }
 
     def _cell(self, key: str, title: str, row: str, column: str, value: Any, *, text: bool,
@@ -265,7 +270,7 @@ def write_report(
                      "blocks": blocks,
                      "intro": "Household classifications and evaluations are the authorities' labels, verbatim."})
 
-    graph = family_graph(case, taxonomy, names=names)
+    graph = family_graph(case, taxonomy, names=names, detained=persons)
     summary = circle_summary(case, taxonomy, graph)
     circles = family_circles(case, taxonomy, graph)
     graph_files = [export_graph(graph, out / "family.gexf", names=names),

@@ -80,6 +80,7 @@ class Taxonomy:
     sources: list[str]
     patterns: list[Pattern] = field(default_factory=list)
     status_patterns: list[Pattern] = field(default_factory=list)
+    _status_cache: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     @property
     def sha256(self) -> str:
@@ -105,11 +106,12 @@ class Taxonomy:
         """The first status (sentenced, released, ...) whose patterns match `text`, else None."""
         if not text:
             return None
-        folded, _, _ = fold(text)
-        for pattern in self.status_patterns:
-            if pattern.regex.search(folded):
-                return pattern.category
-        return None
+        if text not in self._status_cache:
+            folded, _, _ = fold(text)
+            self._status_cache[text] = next(
+                (p.category for p in self.status_patterns if p.regex.search(folded)), None
+            )
+        return self._status_cache[text]
 
     def describe(self) -> list[dict[str, Any]]:
         """Rows of category, sub-category and definition, for documentation and reports."""
