@@ -133,17 +133,19 @@ def _ingest_table(store: Any, mapping: Mapping, raw: RawTable, source: dict[str,
     sha = literal(source["sha256"])
     loc = f"concat_ws('|', {sha}, coalesce(_sheet, ''), coalesce(CAST(_page AS VARCHAR), ''), coalesce(CAST(_table AS VARCHAR), ''), CAST(_row AS VARCHAR))"
     columns = [quote_ident(h) for h in raw.headers]
-    not_blank = " OR ".join(f"nullif(trim({c}), '') IS NOT NULL" for c in columns)
+    not_blank = " OR ".join(f"kz_text({c}) IS NOT NULL" for c in columns)
     # A row repeating the header (a spreadsheet printed page by page) is not a record.
     header_again = " AND ".join(f"coalesce(trim({c}), '') = {literal(h)}" for c, h in zip(columns, raw.headers, strict=True))
     filters = [f"({not_blank})", f"NOT ({header_again})"]
     if mapping.source.skip_rows_matching:
-        first_text = "coalesce(" + ", ".join(f"nullif(trim({c}), '')" for c in columns) + ")"
+        first_text = "coalesce(" + ", ".join(f"kz_text({c})" for c in columns) + ")"
         filters.append(f"NOT coalesce(regexp_matches({first_text}, {literal(mapping.source.skip_rows_matching)}), false)")
+    locators = ", ".join(f"{sql} AS {name}" for name, sql in raw.locators.items())
     store.execute(
         f"""CREATE TEMP TABLE {stage} AS
             SELECT *, {loc} AS _loc, {hashed_id('rec', loc)} AS _record_id
-            FROM {raw.relation} WHERE {' AND '.join(filters)}"""
+            FROM (SELECT {locators}, {', '.join(columns)} FROM {raw.relation})
+            WHERE {' AND '.join(filters)}"""
     )
     src, ing = literal(source["source_id"]), literal(ingest_id)
     cells = "json_object(" + ", ".join(f"{literal(h)}, {c}" for h, c in zip(raw.headers, columns, strict=True)) + ")"
@@ -228,7 +230,7 @@ def _insert_cell_persons(store: Any, person: PersonSpec, stage: str, src: str, i
     splitter = re.compile(cell.split)
     groups = [g for g in cell.pattern.groupindex if g in PERSON_FIELDS]
     rows = store.fetchall(
-        f"SELECT _record_id, _loc, {quote_ident(cell.column)} FROM {stage} WHERE nullif(trim({quote_ident(cell.column)}), '') IS NOT NULL"
+        f"SELECT _record_id, _loc, {quote_ident(cell.column)} FROM {stage} WHERE kz_text({quote_ident(cell.column)}) IS NOT NULL"
     )
     out: dict[str, list[Any]] = {k: [] for k in ("record_id", "loc", "ordinal", "relationship", "status", "provenance", "unparsed")}
     for g in groups:
@@ -367,12 +369,12 @@ def _insert_labels(store: Any, mapping: Mapping, stage: str, src: str, ing: str)
             store.execute(
                 f"""INSERT INTO reasons
                     SELECT {hashed_id('rsn', 'p._loc', literal(reason.person), f"'{i}'", 'CAST(p.ordinal AS VARCHAR)')},
-                           p._record_id, {src}, {ing}, p.mention, CAST(p.ordinal AS INTEGER), trim(p.part),
+                           p._record_id, {src}, {ing}, p.mention, CAST(p.ordinal AS INTEGER), kz_text(p.part),
                            {_prov(text=reason.text)}
                     FROM (SELECT s._loc, s._record_id, {mention} AS mention,
                                  unnest({parts}) AS part, generate_subscripts({parts}, 1) - 1 AS ordinal
                           FROM {stage} s WHERE {text} IS NOT NULL) p
-                    WHERE nullif(trim(p.part), '') IS NOT NULL AND {_exists('p.mention', ing)}"""
+                    WHERE kz_text(p.part) IS NOT NULL AND {_exists('p.mention', ing)}"""
             )
         else:
             store.execute(

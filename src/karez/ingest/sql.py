@@ -12,6 +12,13 @@ from karez.ingest.readers.base import quote_ident
 # Dates as Chinese and other records write them: 2017-05-03, 2017/5/3, 2017.5.3, 2017年5月3日,
 # 2017年5月 (month only), 2017年 / 2017 (year only), 20170503, 201705; a time part is ignored.
 DATE_MACROS = r"""
+-- A cell's text with surrounding white space removed; NULL when blank. Trimming only the values
+-- that need it is several times faster than trimming every value.
+CREATE OR REPLACE TEMP MACRO kz_space() AS (' ' || chr(9) || chr(10) || chr(13) || chr(12288));
+CREATE OR REPLACE TEMP MACRO kz_text(x) AS (
+    CASE WHEN x IS NULL OR x = '' THEN NULL
+         WHEN contains(kz_space(), x[1]) OR contains(kz_space(), x[-1]) THEN nullif(trim(x, kz_space()), '')
+         ELSE x END);
 CREATE OR REPLACE TEMP MACRO kz_ymd(t) AS (
     CASE
         WHEN t IS NULL THEN NULL
@@ -56,11 +63,11 @@ def text_expr(spec: ValueSpec | None, table: str = "s", *, override: str | None 
     if spec is None and override is None:
         return "NULL"
     if override is not None:
-        base = f"nullif(trim({override}), '')"
+        base = f"kz_text({override})"
     elif spec.column is not None:
-        base = f"nullif(trim({table}.{quote_ident(spec.column)}), '')"
+        base = f"kz_text({table}.{quote_ident(spec.column)})"
     else:
-        base = f"nullif(trim({literal(spec.value)}), '')"
+        base = f"kz_text({literal(spec.value)})"
     if spec is not None and spec.values:
         cases = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in spec.values.items())
         return f"(CASE {base} {cases} ELSE {base} END)"
@@ -73,9 +80,14 @@ def recode(expr: str, mapping: dict[str, str]) -> str:
 
 
 def hashed_id(prefix: str, *parts: str) -> str:
-    """A deterministic id: prefix + 24 hex digits of SHA-256 over the parts joined by '|'."""
+    """A deterministic id: prefix + the 32 hex digits of MD5 over the parts joined by '|'.
+
+    MD5 serves here as a fast, stable naming function, not for security: originals are
+    identified by SHA-256, and an id only has to be the same for the same source, locator and
+    role. It is about twice as fast as SHA-256 in DuckDB, which matters at millions of rows.
+    """
     joined = " || '|' || ".join((f"'{prefix}'", *parts))
-    return f"('{prefix}-' || substr(sha256({joined}), 1, 24))"
+    return f"('{prefix}-' || md5({joined}))"
 
 
 def mention_id_expr(loc: str, key: str, ordinal: str = "'0'") -> str:

@@ -34,6 +34,9 @@ class RawTable:
     sheet: str | None = None
     rows: int = 0
     notes: list[str] = field(default_factory=list)
+    # SQL giving each locator column from the relation, where it is not a column of its own
+    # (the CSV reader derives `_row` from DuckDB's rowid rather than copying the table).
+    locators: dict[str, str] = field(default_factory=lambda: {c: c for c in LOCATOR_COLUMNS})
 
 
 @dataclass

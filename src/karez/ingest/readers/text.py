@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from karez.errors import SourceError
-from karez.ingest.readers.base import RawTable, ReadContext, check_headers, header_names, quote_ident, reader
+from karez.ingest.readers.base import RawTable, ReadContext, check_headers, header_names, reader
 
 CHUNK = 8 << 20
 SAMPLE = 1 << 20
@@ -158,7 +158,7 @@ def _read_utf8(context: ReadContext, text_path: Path) -> list[RawTable]:
     path_literal = str(text_path).replace("'", "''")
     delim_literal = delimiter.replace("'", "''")
     store.execute(
-        f"""CREATE TEMP TABLE {relation}_csv AS SELECT * FROM read_csv('{path_literal}',
+        f"""CREATE TEMP TABLE {relation} AS SELECT * FROM read_csv('{path_literal}',
               header = false, skip = {header_row}, delim = '{delim_literal}', quote = '"', escape = '"',
               columns = {columns}, auto_detect = false, strict_mode = true, null_padding = false,
               ignore_errors = true, store_rejects = true, encoding = 'utf-8')"""
@@ -175,20 +175,18 @@ def _read_utf8(context: ReadContext, text_path: Path) -> list[RawTable]:
             row=int(first_line),
             hint="a ragged or broken row: check the delimiter (source.delimiter) and quoting; the original is kept as it is",
         )
-    select = ", ".join(quote_ident(h) for h in headers)
     # rowids follow file order (DuckDB preserves insertion order), but inside a transaction they
     # start at an offset: count from the first one. Header rows come first.
-    first = store.scalar(f"SELECT min(rowid) FROM {relation}_csv") or 0
-    store.execute(
-        f"""CREATE TEMP TABLE {relation} AS
-            SELECT NULL::VARCHAR AS _sheet, NULL::INTEGER AS _page, NULL::INTEGER AS _table,
-                   rowid - {int(first)} + {header_row + 1} AS _row, {select}
-            FROM {relation}_csv"""
-    )
-    store.execute(f"DROP TABLE {relation}_csv")
+    first = int(store.scalar(f"SELECT min(rowid) FROM {relation}") or 0)
     count = int(store.scalar(f"SELECT count(*) FROM {relation}"))
     if count == 0:
         raise SourceError(
             "the file has a header but no data rows", file=context.display_name, row=header_row + 1
         )
-    return [RawTable(relation, headers, rows=count)]
+    locators = {
+        "_sheet": "NULL::VARCHAR",
+        "_page": "NULL::INTEGER",
+        "_table": "NULL::INTEGER",
+        "_row": f"rowid - {first} + {header_row + 1}",
+    }
+    return [RawTable(relation, headers, rows=count, locators=locators)]
