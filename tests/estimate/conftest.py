@@ -22,7 +22,13 @@ def benchmarks() -> dict:
     return json.loads(BENCHMARKS.read_text("utf-8"))
 
 
-def simulate_latent_classes(
+@pytest.fixture(scope="session")
+def simulate_latent_classes():
+    """A function simulating capture histories from a latent-class model."""
+    return _simulate_latent_classes
+
+
+def _simulate_latent_classes(
     rng: np.random.Generator, total: int, weights: list[float], capture: list[list[float]]
 ) -> np.ndarray:
     """0/1 capture histories of `total` people from a latent-class model (one row each)."""
