@@ -231,3 +231,9 @@ def test_keys_returns_a_fresh_list_each_time() -> None:
     found = names.keys("Memet Tursun")
     found.append("changed")
     assert "changed" not in names.keys("Memet Tursun")
+
+
+def test_traditional_characters_and_uyy_letters() -> None:
+    assert names.to_uly("阿合買提江•哈斯木") == names.to_uly("阿合买提江·哈斯木")
+    assert names.to_uly("Əhmətjan Ⱪasimi") == "ehmetjan qasimi"
+    assert names.to_uly("Ilⱨam Tohti") == "ilham tohti"

@@ -35,6 +35,7 @@ def model() -> dict[str, Any]:
     text = resources.files("karez.names").joinpath("data/han_model.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     data["max_sequence"] = max(len(key) for key in data["sequences"])
+    data["traditional_table"] = str.maketrans(data.get("traditional", {}))
     return data
 
 
@@ -132,6 +133,7 @@ def units(text: str) -> list[tuple[str, tuple[tuple[str, float], ...] | None]]:
     data = model()
     sequences = data["sequences"]
     longest = data["max_sequence"]
+    text = text.translate(data["traditional_table"])
     out: list[tuple[str, tuple[tuple[str, float], ...] | None]] = []
     index = 0
     while index < len(text):
