@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from karez.estimate.errors import EstimateError
+from karez.estimate.errors import EstimateError, ModelNotEstimable
 from karez.estimate.histories import CaptureHistories, pattern_index
 from karez.store import Store
 
@@ -90,7 +90,7 @@ def _memberships(
     """
     value_sql = "NULL"
     if stratum == "birth_decade":
-        value_sql = "CAST(floor(year(m.birth_date) / 10) * 10 AS VARCHAR) || 's'"
+        value_sql = "CAST(CAST(floor(year(m.birth_date) / 10) * 10 AS BIGINT) AS VARCHAR) || 's'"
     elif stratum is not None:
         value_sql = f"m.{stratum}"
     rows = store.fetchall(
@@ -241,14 +241,17 @@ def sensitivity_to_linkage(
         labels = _find_components(len(mentions), left[joined], right[joined])
         _, person_rows = np.unique(labels, return_inverse=True)
         histories = _histories(person_rows, mention_list, int(person_rows.max()) + 1 if len(mentions) else 0, chosen, _case_name(store))
-        result = estimate(histories, method, **options)
-        rows.append(
-            {
-                "threshold": threshold,
-                "people_listed": histories.n_observed,
-                "estimate": round(result.estimate, 2),
-                "interval": None if result.interval is None else [round(x, 2) for x in result.interval],
-                "model": result.model,
-            }
-        )
+        row: dict[str, Any] = {"threshold": threshold, "people_listed": histories.n_observed}
+        try:
+            result = estimate(histories, method, **options)
+        except ModelNotEstimable as error:
+            # Too few joins can leave lists with no overlap: say so, never a huge number.
+            row.update(estimate=None, interval=None, refused=error.reason, reason=str(error))
+        else:
+            row.update(
+                estimate=round(result.estimate, 2),
+                interval=None if result.interval is None else [round(x, 2) for x in result.interval],
+                model=result.model,
+            )
+        rows.append(row)
     return rows
