@@ -83,6 +83,28 @@ def _settings(spec: ModelSpec) -> Any:
     )
 
 
+M_FLOOR = 1e-3
+
+
+def floor_m_probabilities(model: dict[str, Any], floor: float = M_FLOOR) -> dict[str, Any]:
+    """Raise every level's m probability to at least `floor` (then renormalise).
+
+    EM on blocked pairs that all agree on sex learns that true matches *never* disagree
+    on sex, a weight of -100 bits: one clerk's typo would then veto any evidence. Sources
+    do make such errors, so no level may be impossible for a true match.
+    """
+    for comparison in model.get("comparisons", []):
+        levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+        values = [level.get("m_probability") for level in levels]
+        if any(value is None for value in values):
+            continue
+        raised = [max(float(value), floor) for value in values]
+        total = sum(raised)
+        for level, value in zip(levels, raised, strict=True):
+            level["m_probability"] = value / total
+    return model
+
+
 def _sql_condition(rule: BlockingRule, dialect: str = "duckdb") -> str:
     parts = []
     for column in rule.columns:
@@ -146,7 +168,7 @@ class DuckDBEngine:
                         labels[["mention_id_l", "mention_id_r"]], "__karez_review_labels", overwrite=True
                     )
                     linker.training.estimate_m_from_pairwise_labels(table)
-                model = linker.misc.save_model_to_json()
+                model = floor_m_probabilities(linker.misc.save_model_to_json())
             except KarezError:
                 raise
             except Exception as error:

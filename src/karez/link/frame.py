@@ -117,13 +117,18 @@ ORDER BY m.mention_id
 
 
 def _household_names(frame: pd.DataFrame) -> list[list[str] | None]:
-    """For each mention, the name skeletons of the other people its record names (sorted,
+    """For each mention, the name keys of the other people its record names (sorted,
     distinct; None when it names nobody else). Two lists that name the same relatives
     around a person are evidence where a bare name is not: a father listed in the rows of
     two of his children comes with the same mother and siblings both times."""
     by_record: dict[str, list[tuple[str, str]]] = {}
-    for mention, record, name in zip(frame["mention_id"], frame["record_id"], frame["name_skeleton"], strict=True):
-        if isinstance(name, str) and name:
+    # consonant keys, not skeletons: the people around a person are often named in another
+    # script (a witness abroad writes Latin, the list Chinese characters)
+    for mention, record, given, father in zip(
+        frame["mention_id"], frame["record_id"], frame["given_key"], frame["father_key"], strict=True
+    ):
+        if isinstance(given, str) and given:
+            name = f"{given}|{father}" if isinstance(father, str) and father else given
             by_record.setdefault(record, []).append((mention, name))
     out: list[list[str] | None] = []
     for mention, record in zip(frame["mention_id"], frame["record_id"], strict=True):

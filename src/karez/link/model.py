@@ -70,6 +70,14 @@ def _name_comparison() -> Any:
             cll.ColumnsReversedLevel("given_skeleton", "father_skeleton", symmetrical=True).configure(
                 label_for_charts="given and father's name swapped"
             ),
+            # Consonant keys forget what transcriptions disagree on most (vowels, h, y):
+            # Obul ~ 吾布力 (ubli), Huseyin ~ 玉散 (yusan) agree here and nowhere above.
+            cll.And(cll.ExactMatchLevel("given_key"), cll.ExactMatchLevel("father_key")).configure(
+                label_for_charts="given and father's name sound alike"
+            ),
+            cll.ArrayIntersectLevel("name_keys", 2).configure(
+                label_for_charts="two name parts sound alike in some reading"
+            ),
             cll.JaroWinklerLevel("name_skeleton", 0.9).configure(label_for_charts="whole name close"),
             cll.And(
                 cll.JaroWinklerLevel("given_skeleton", 0.8),
@@ -141,8 +149,8 @@ def _birth_comparison() -> Any:
                 label_for_charts="same birth year (one side gives only a year or an age)",
             ),
             cll.CustomLevel(
-                "(birth_date_l IS NULL OR birth_date_r IS NULL) AND abs(birth_year_l - birth_year_r) <= 1",
-                label_for_charts="birth years one apart (one side gives only a year or an age)",
+                "(birth_date_l IS NULL OR birth_date_r IS NULL) AND abs(birth_year_l - birth_year_r) <= 2",
+                label_for_charts="birth years at most two apart (one side gives only a year or an age)",
             ),
             cll.ExactMatchLevel("birth_year").configure(label_for_charts="same birth year, dates differ"),
             cll.ElseLevel(),
