@@ -138,22 +138,32 @@ def candidates_and_queries(rows: list[dict[str, str]], minimum_distractors: int 
 # ---------------------------------------------------------------- measures
 
 
-def top1(queries, candidates, scorer: Scorer) -> tuple[float, list[tuple[str, str, str]]]:
-    """Share of queries whose best candidate is the same person (ties count as wrong)."""
-    right = 0
+def top1(queries, candidates, scorer: Scorer) -> tuple[float, float, list[tuple[str, str, str]]]:
+    """Top-1 retrieval: (strict share, tie-shared share, misses).
+
+    Strict: the best candidate must be the same person and no candidate of another
+    person may tie with it. Tie-shared: a tie between k candidates counts 1/k when the
+    same person is among them (the expected top-1 under random tie-breaking); ties arise
+    when a recombined distractor is the same name in another spelling (Ahmet / Ehmet).
+    """
+    strict = shared = 0.0
     misses: list[tuple[str, str, str]] = []
     texts = [text for _, text in candidates]
     for person, query in queries:
         scores = np.array([scorer(query, text) for text in texts])
         best = scores.max()
-        winners = {candidates[i][0] for i in np.flatnonzero(scores >= best - 1e-12)}
-        if winners == {person}:
-            right += 1
-        else:
-            wrong = next(candidates[i][1] for i in np.flatnonzero(scores >= best - 1e-12)
-                         if candidates[i][0] != person)
-            misses.append((person, query, wrong))
-    return right / max(1, len(queries)), misses
+        tied = np.flatnonzero(scores >= best - 1e-12)
+        owners = [candidates[i][0] for i in tied]
+        if set(owners) == {person}:
+            strict += 1
+            shared += 1
+            continue
+        if person in owners:
+            shared += owners.count(person) / len(owners)
+        wrong = next(candidates[i][1] for i in tied if candidates[i][0] != person)
+        misses.append((person, query, wrong))
+    count = max(1, len(queries))
+    return strict / count, shared / count, misses
 
 
 def roc_auc(positive: list[float], negative: list[float]) -> float:
@@ -302,21 +312,26 @@ def main(argv: list[str] | None = None) -> int:
     retrieval: dict[str, dict[str, float]] = {}
     misses_karez = []
     for name, scorer in SCORERS.items():
-        han_top1, misses = top1(han_queries, candidates, scorer)
-        arabic_top1, _ = top1(arabic_queries, candidates, scorer)
+        han_top1, han_shared, misses = top1(han_queries, candidates, scorer)
+        arabic_top1, arabic_shared, arabic_misses = top1(arabic_queries, candidates, scorer)
         retrieval[name] = {"han_to_latin_top1": round(han_top1, 3),
-                           "arabic_to_latin_top1": round(arabic_top1, 3)}
+                           "han_to_latin_top1_ties_shared": round(han_shared, 3),
+                           "arabic_to_latin_top1": round(arabic_top1, 3),
+                           "arabic_to_latin_top1_ties_shared": round(arabic_shared, 3)}
         if name == "karez":
-            misses_karez = misses
+            misses_karez = misses + arabic_misses
     positives, negatives = pair_sets(han_queries + arabic_queries, candidates, rng)
     for name, scorer in SCORERS.items():
         auc = roc_auc([scorer(a, b) for a, b in positives], [scorer(a, b) for a, b in negatives])
         retrieval[name]["pairwise_auc"] = round(auc, 4)
     figures["retrieval"] = retrieval
-    print(f"{'method':26} {'Han->Latin':>10} {'Arabic->Latin':>13} {'AUC':>7}")
+    print(f"{'method':26} {'Han->Latin':>10} {'(ties 1/k)':>10} {'Arabic->Latin':>13} "
+          f"{'(ties 1/k)':>10} {'AUC':>7}")
     for name, values in retrieval.items():
         print(f"{name:26} {values['han_to_latin_top1']:>10.3f} "
-              f"{values['arabic_to_latin_top1']:>13.3f} {values['pairwise_auc']:>7.4f}")
+              f"{values['han_to_latin_top1_ties_shared']:>10.3f} "
+              f"{values['arabic_to_latin_top1']:>13.3f} "
+              f"{values['arabic_to_latin_top1_ties_shared']:>10.3f} {values['pairwise_auc']:>7.4f}")
     best_baseline = max(v["han_to_latin_top1"] for k, v in retrieval.items() if k != "karez")
     if best_baseline:
         print(f"karez / best baseline, Han->Latin top-1: "
