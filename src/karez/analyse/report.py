@@ -88,7 +88,8 @@ class _Builder:
                 cells.append(self._cell(key, attrs.get("title", key), label, str(column), value,
                                         text=flat and (i == 0 or column in text_columns), members=members))
             body.append("<tr>" + "".join(cells) + "</tr>")
-        markup = f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        markup = (f'<div class="wide"><table><thead><tr>{header}</tr></thead>'
+                  f"<tbody>{''.join(body)}</tbody></table></div>")
         return {
             "kind": "table",
             "title": attrs.get("title", key),

@@ -26,6 +26,7 @@ TEMPLATE = r"""<!DOCTYPE html>
   td a { color: inherit; text-decoration: none; border-bottom: 1px dotted var(--accent); }
   details { margin: 2px 0 14px; font-size: 0.85rem; color: var(--muted); }
   details code { white-space: pre-wrap; word-break: break-word; }
+  .wide { overflow-x: auto; max-width: 100%; }
   .chart { margin: 10px 0; }
   .chart svg { max-width: 100%; height: auto; }
   .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 10px; }
