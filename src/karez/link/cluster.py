@@ -152,3 +152,6 @@ def cluster(
             result.probability_of[mention] = None if alone else best.get(mention)
         del root
     return result
+
+
+cluster_mentions = cluster

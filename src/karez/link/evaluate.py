@@ -156,3 +156,6 @@ def evaluate(case: Case, truth: TruthLike, *, engine: str = "duckdb") -> dict[st
     result["mentions_evaluated"] = int(len(table))
     result["stage"] = "link"
     return result
+
+
+evaluate_linkage = evaluate
