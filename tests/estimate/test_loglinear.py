@@ -123,3 +123,21 @@ def test_stepwise_skips_candidates_that_cannot_be_estimated():
 def test_unknown_method_is_refused(uk5):
     with pytest.raises(EstimateError, match="unknown method"):
         estimate(uk5, "magic")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.booleans(), min_size=15, max_size=15),
+    st.sets(st.sampled_from([(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)])),
+)
+def test_quick_existence_certificate_agrees_with_the_linear_program(support, pairs):
+    """The least-squares certificate never claims existence where the LP denies it."""
+    from karez.estimate.histories import patterns_matrix
+    from karez.estimate.loglinear import LP_TOLERANCE, _lp_margin_test, _positive_direction_exists
+
+    support_arr = np.asarray(support)
+    if not support_arr.any():
+        return
+    design = design_matrix(patterns_matrix(4), tuple(sorted(pairs)))
+    if _positive_direction_exists(design, support_arr):
+        assert _lp_margin_test(design, support_arr.astype(float)) > LP_TOLERANCE

@@ -93,6 +93,24 @@ def _lp_margin_test(design: np.ndarray, counts: np.ndarray) -> float:
     return float(-result.fun)
 
 
+def _positive_direction_exists(design: np.ndarray, support: np.ndarray) -> bool:
+    """A quick certificate that the MLE exists, tried before the linear program.
+
+    If some v with design.T @ v = 0 is positive on every zero pattern, then y + t v (t
+    small) is a strictly positive table with the data's margins. Solving for v = 1 on the
+    zero patterns by least squares finds one whenever the null space reaches them freely;
+    when it does not, the linear program decides.
+    """
+    zero = ~support
+    _, singular, vt = np.linalg.svd(design.T, full_matrices=True)
+    rank = int(np.sum(singular > 1e-9 * max(1.0, float(singular[0]) if singular.size else 1.0)))
+    null = vt[rank:].T  # cells x nullity
+    if null.shape[1] == 0:
+        return False
+    weights, *_ = np.linalg.lstsq(null[zero], np.ones(int(zero.sum())), rcond=None)
+    return bool(np.min(null[zero] @ weights) > 0.5)
+
+
 class ModelChecker:
     """Existence/identifiability tests, cached by (which patterns are non-zero, model).
 
@@ -109,6 +127,11 @@ class ModelChecker:
         self._cache: dict[tuple[bytes, tuple[Term, ...]], ModelCheck] = {}
         # (support, terms at minus infinity) -> finite term sets known to pass
         self._passing: dict[tuple[bytes, tuple[Term, ...]], list[frozenset[Term]]] = {}
+        # (terms at minus infinity, finite terms) -> supports (as bit sets) on which the
+        # linear program found the MLE to exist / not to exist, and the rank test's answer.
+        self._exists_on: dict[tuple[tuple[Term, ...], tuple[Term, ...]], list[int]] = {}
+        self._fails_on: dict[tuple[tuple[Term, ...], tuple[Term, ...]], list[int]] = {}
+        self._full_rank: dict[tuple[tuple[Term, ...], tuple[Term, ...]], bool] = {}
         self.linear_programs = 0
         # First coefficients fitted per model: warm starts for refits on resampled counts,
         # which land close to the original fit and so converge in two or three steps.
@@ -157,16 +180,32 @@ class ModelChecker:
         if any(finite_set <= known for known in passing):
             return ModelCheck(True, "", kept_cells, tuple(finite), tuple(infinite), 1.0)
         design = design_matrix(self.patterns[kept_cells], finite)
+        model_key = (tuple(infinite), tuple(finite))
+        bits = int.from_bytes(support_key, "big")
         reasons = []
         if support[kept_cells].all():
             lp_value = 1.0  # the data themselves are a strictly positive table with these margins
+        elif any(known & ~bits == 0 for known in self._exists_on.get(model_key, ())):
+            # More non-zero patterns than a support where the MLE exists: it still exists
+            # (a relative-interior point plus points of the cone stays in the relative interior).
+            lp_value = 1.0
+        elif any(bits & ~known == 0 for known in self._fails_on.get(model_key, ())):
+            lp_value = 0.0  # fewer non-zero patterns than a support where it does not exist
+        elif _positive_direction_exists(design, support[kept_cells]):
+            lp_value = 1.0
         else:
             # A stand-in table with the same support: the test depends on the support only.
             self.linear_programs += 1
             lp_value = _lp_margin_test(design, support[kept_cells].astype(float))
+            store = self._exists_on if lp_value > LP_TOLERANCE else self._fails_on
+            store.setdefault(model_key, []).append(bits)
         if lp_value <= LP_TOLERANCE:
             reasons.append("mle_does_not_exist")
-        if np.linalg.matrix_rank(design) < design.shape[1]:
+        full_rank = self._full_rank.get(model_key)
+        if full_rank is None:
+            full_rank = bool(np.linalg.matrix_rank(design) == design.shape[1])
+            self._full_rank[model_key] = full_rank
+        if not full_rank:
             reasons.append("not_identifiable")
         if not reasons:
             passing.append(finite_set)

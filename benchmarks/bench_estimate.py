@@ -1,0 +1,92 @@
+"""Benchmark of `karez.estimate` (issue 7 targets, on 2 cores):
+
+* stepwise selection with a 1,000-replicate BCa bootstrap on the UK 2013 5-list data,
+  target under 20 s (the R reference SparseMSE takes over 3 minutes on such a machine);
+  baseline in the same run: the same bootstrap refitting every replicate from scratch (no
+  cached existence tests, no warm starts), timed on a share of the replicates;
+* the latent-class model (LCMCR), 4 chains x 10,000 iterations on the UK 6-list data, target
+  under 60 s; baseline in the same run: the same four chains run one after another instead of
+  as one array.
+
+    .venv/bin/python benchmarks/bench_estimate.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from karez.estimate import load_counts
+from karez.estimate.bootstrap import bca_interval, resample
+from karez.estimate.lcmcr import sample_lcmcr
+from karez.estimate.loglinear import ModelChecker
+from karez.estimate.selection import stepwise
+
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "mse" / "benchmarks.json"
+
+
+def bench_bootstrap(replicates: int, baseline_share: int) -> None:
+    histories = load_counts(DATA, "UK_2013_5lists")
+    patterns = histories.patterns
+    checker = ModelChecker(patterns)
+
+    def estimator(counts: np.ndarray) -> float:
+        return float(counts.sum()) + stepwise(patterns, counts, checker).fit.unobserved
+
+    start = time.perf_counter()
+    result = bca_interval(histories.counts, estimator, replicates=replicates, seed=1234)
+    elapsed = time.perf_counter() - start
+    print(f"stepwise + BCa bootstrap, {replicates} replicates, UK 5 lists: {elapsed:.2f} s "
+          f"(estimate {estimator(histories.counts):,.0f}, 95% BCa [{result.low:,.0f}, {result.high:,.0f}], "
+          f"{checker.linear_programs} linear programs)")
+
+    # Baseline: every replicate from scratch, with a fresh checker (no cache, no warm start).
+    rng = np.random.default_rng(99)
+    draws = resample(histories.counts, baseline_share, rng)
+    start = time.perf_counter()
+    for counts in draws:
+        fresh = ModelChecker(patterns)
+        stepwise(patterns, counts, fresh)
+    baseline = (time.perf_counter() - start) / baseline_share * replicates
+    print(f"  baseline, no caching or warm starts: {baseline:.2f} s for {replicates} replicates "
+          f"(timed on {baseline_share}, scaled)")
+    print(f"  ratio baseline / karez: {baseline / elapsed:.1f}x; target < 20 s: "
+          f"{'met' if elapsed < 20 or replicates < 1000 else 'NOT met'}")
+
+
+def bench_lcmcr(iterations: int, burn_in: int) -> None:
+    histories = load_counts(DATA, "UK_2013_6lists")
+    start = time.perf_counter()
+    posterior = sample_lcmcr(histories, chains=4, iterations=iterations, burn_in=burn_in, seed=1)
+    elapsed = time.perf_counter() - start
+    low, high = posterior.interval()
+    print(f"LCMCR, 4 chains x {iterations:,} iterations (+{burn_in:,} burn-in), UK 6 lists: {elapsed:.2f} s "
+          f"(median {posterior.median:,.0f}, 95% [{low:,.0f}, {high:,.0f}], R-hat {posterior.rhat:.3f}, "
+          f"ESS {posterior.ess:,.0f})")
+    start = time.perf_counter()
+    for chain in range(4):
+        sample_lcmcr(histories, chains=1, iterations=iterations, burn_in=burn_in, seed=100 + chain)
+    baseline = time.perf_counter() - start
+    print(f"  baseline, the 4 chains one after another: {baseline:.2f} s")
+    print(f"  ratio baseline / karez: {baseline / elapsed:.1f}x; target < 60 s: "
+          f"{'met' if elapsed < 60 or iterations < 10_000 else 'NOT met'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a small fast run")
+    args = parser.parse_args()
+    print("bench_estimate (figures depend on machine load; the CPU may be shared)")
+    if args.quick:
+        bench_bootstrap(replicates=200, baseline_share=20)
+        bench_lcmcr(iterations=2_000, burn_in=500)
+    else:
+        bench_bootstrap(replicates=1000, baseline_share=100)
+        bench_lcmcr(iterations=10_000, burn_in=2_000)
+
+
+if __name__ == "__main__":
+    main()
