@@ -81,6 +81,7 @@ class Taxonomy:
     patterns: list[Pattern] = field(default_factory=list)
     status_patterns: list[Pattern] = field(default_factory=list)
     _status_cache: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _groups: list[_Group] | None = field(default=None, repr=False)
 
     @property
     def sha256(self) -> str:
@@ -100,7 +101,9 @@ class Taxonomy:
 
     def find(self, text: str) -> list[Match]:
         """Every category pattern found in `text`, before overrides are applied."""
-        return _find(self.patterns, text)
+        if self._groups is None:
+            self._groups = _groups(self.patterns)
+        return _find(self.patterns, text, self._groups)
 
     def status_of(self, text: str | None) -> str | None:
         """The first status (sentenced, released, ...) whose patterns match `text`, else None."""
@@ -190,11 +193,48 @@ def clauses(folded: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _find(patterns: list[Pattern], text: str) -> list[Match]:
+_SCRIPTS = {
+    "zh": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"),
+    "ug_arab": re.compile(r"[\u0600-\u06ff\u0750-\u077f]"),
+    "en": re.compile(r"[A-Za-z]"),
+    "ug_latn": re.compile(r"[A-Za-z]"),
+}
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The patterns of one sub-category and language, with one combined regex that says
+    quickly whether any of them can match."""
+
+    lang: str
+    any_of: re.Pattern[str]
+    patterns: tuple[Pattern, ...]
+
+
+def _groups(patterns: list[Pattern]) -> list[_Group]:
+    keyed: dict[tuple[str, str, str], list[Pattern]] = {}
+    for pattern in patterns:
+        keyed.setdefault((pattern.category, pattern.subcategory, pattern.lang), []).append(pattern)
+    return [
+        _Group(lang, re.compile("|".join(f"(?:{p.regex.pattern})" for p in group), re.IGNORECASE), tuple(group))
+        for (_, _, lang), group in keyed.items()
+    ]
+
+
+def _find(patterns: list[Pattern], text: str, groups: list[_Group] | None = None) -> list[Match]:
     folded, starts, ends = fold(text)
     spans = clauses(folded)
     found: list[Match] = []
-    for pattern in patterns:
+    # Only the languages whose script occurs in the text, and only the groups that can match:
+    # most texts touch one or two of the taxonomy's hundreds of patterns.
+    present = {lang for lang, script in _SCRIPTS.items() if script.search(folded)}
+    candidates = [
+        p
+        for group in (groups if groups is not None else _groups(patterns))
+        if (group.lang in present or group.lang not in _SCRIPTS) and group.any_of.search(folded)
+        for p in group.patterns
+    ]
+    for pattern in candidates:
         for m in pattern.regex.finditer(folded):
             if m.end() == m.start():
                 continue
