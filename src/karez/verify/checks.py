@@ -103,6 +103,19 @@ class Check:
     run: Callable[[Store, Options], tuple[int, list[dict[str, Any]]]] | None = None
 
 
+# ISO 7064 MOD 11-2 weights of the first 17 digits of an ID number: 2^(17-i) mod 11.
+WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+CHECK_CHARACTERS = "10X98765432"
+
+
+def expected_check_sql(column: str = "id_clean") -> str:
+    """SQL for the GB 11643-1999 check digit of the first 17 digits of `column`."""
+    terms = " + ".join(
+        f"(ascii(substr({column}, {i + 1}, 1)) - 48) * {w}" for i, w in enumerate(WEIGHTS)
+    )
+    return f"substr('{CHECK_CHARACTERS}', (({terms}) % 11)::INTEGER + 1, 1)"
+
+
 # Middle dot and the characters clerks and OCR put in its place between name parts.
 NAME_SEPARATORS = r"[·•・‧∙⋅･.．\-－=＝_ 　\s]+"
 
@@ -111,8 +124,11 @@ def prepare(store: Store, options: Options) -> None:
     """Build the temporary working tables the checks read (dropped when the connection closes).
 
     `_v_mentions`: every mention with its record locator and its ID number taken apart (18- and
-    15-digit forms; the 15-digit form's birth date is in the 1900s by definition).
+    15-digit forms; the 15-digit form's birth date is in the 1900s by definition), with
+    `id_expected` (the check digit its first 17 digits give) and `id_ok` (a number whose
+    encoded birth date can be trusted).
     """
+    today = options.today.isoformat()
     store.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _v_mentions AS
@@ -124,8 +140,8 @@ def prepare(store: Store, options: Options) -> None:
                    list_filter(regexp_split_to_array(trim(m.name), '{NAME_SEPARATORS}'),
                                lambda x: x <> '') AS name_parts
             FROM mentions m
-        )
-        SELECT *,
+        ), with_form AS (
+            SELECT *,
             CASE
                 WHEN id_clean IS NULL OR id_clean = '' THEN NULL
                 WHEN regexp_full_match(id_clean, '[0-9]{{17}}[0-9X]') THEN '18'
@@ -146,6 +162,18 @@ def prepare(store: Store, options: Options) -> None:
                     THEN CASE WHEN (ascii(substr(id_clean, 15, 1)) - 48) % 2 = 1 THEN 'M' ELSE 'F' END
             END AS id_sex
         FROM base
+        ), parsed AS (
+            SELECT *, CASE WHEN id_form = '18' THEN {expected_check_sql()} END AS id_expected
+            FROM with_form
+        )
+        SELECT *,
+            -- An ID number whose birth date can be trusted for comparisons between people: well
+            -- formed, a real date not in the future nor before 1880, and (18 digits) the right
+            -- check digit. A miswritten number is flagged by the ID checks on its own mention; its
+            -- birth date must not make its relatives look wrong.
+            coalesce(id_form IN ('18', '15') AND id_birth BETWEEN DATE '1880-01-01' AND DATE '{today}'
+                     AND (id_form = '15' OR right(id_clean, 1) = id_expected), false) AS id_ok
+        FROM parsed
         """
     )
     # Locators in the users' words: "leak.xlsx, sheet 名单, row 12".

@@ -1,12 +1,13 @@
 """Internal consistency: do the records agree with themselves?
 
 * a person's father's-name part against the father named in the same record (Uyghur names are
-  given name + father's given name, written in Chinese characters as 名·父名);
-* the same ID number written with different names, and relatives written differently in
-  different rows (the same ID, one name in another transcription: information);
-* one name and birth date with several ID numbers;
+  given name + father's given name, written in Chinese characters as 名·父名); when the
+  father's name reads right only with its parts the other way round, the father's name is the
+  one written out of order, and the finding is his;
+* one name and birth date with several ID numbers (who holds an ID number written with several
+  names is decided across the case in `karez.verify.identity`);
 * relationships stated differently in different rows, and relationships against stated sex;
-* duplicate rows, and the same internee listed twice.
+* duplicate rows, and the same internee (one ID number, one name in any writing) listed twice.
 
 Names are compared with the names stage (`karez.names.similarity`), because clerks choose
 freely between transcriptions of Uyghur syllables (阿不都 / 阿卜杜, 艾买提 / 艾合买提).
@@ -50,7 +51,8 @@ def same_name(a: str, b: str) -> bool:
     return similarity(a, b) >= SAME_NAME
 
 
-def _register_pairs(store: Store, table: str, pairs: list[tuple[str, str]]) -> None:
+def register_name_pairs(store: Store, table: str, pairs: list[tuple[str, str]]) -> None:
+    """Create temp table `table` (a, b, same): whether each pair of writings is one name."""
     frame = pd.DataFrame(
         {"a": [a for a, _ in pairs], "b": [b for _, b in pairs],
          "same": [same_name(a, b) for a, b in pairs]}
@@ -70,7 +72,8 @@ def prepare(store: Store, options: Options) -> None:
         SELECT r.relation_id, r.record_id, r.source_id, r.relationship,
                parent.mention_id AS parent_mention, child.mention_id AS child_mention,
                parent.name AS parent_name, child.name AS child_name,
-               parent.name_parts[1] AS parent_given, child.name_parts[-1] AS child_father_part
+               parent.name_parts[1] AS parent_given, parent.name_parts[-1] AS parent_last,
+               child.name_parts[1] AS child_given, child.name_parts[-1] AS child_father_part
         FROM relations r
         JOIN _v_mentions f ON f.mention_id = r.from_mention
         JOIN _v_mentions t ON t.mention_id = r.to_mention
@@ -85,32 +88,39 @@ def prepare(store: Store, options: Options) -> None:
           AND len(parent.name_parts) >= 2 AND len(child.name_parts) >= 2
         """
     )
+    # Internees listed again in the same source: one ID number, in source row order.
     store.execute(
         """
-        CREATE OR REPLACE TEMP TABLE _v_id_names AS
-        WITH named AS (
-            SELECT source_id, id_clean, name, count(*) AS n
-            FROM _v_mentions
-            WHERE id_form IN ('18', '15') AND name IS NOT NULL
-              AND (source_id, id_clean) IN (
-                  SELECT (source_id, id_clean) FROM _v_mentions
-                  WHERE id_form IN ('18', '15') AND name IS NOT NULL
-                  GROUP BY source_id, id_clean HAVING count(DISTINCT name) > 1)
-            GROUP BY ALL
+        CREATE OR REPLACE TEMP TABLE _v_listed_again AS
+        WITH again AS (
+            SELECT source_id, id_clean FROM _v_mentions
+            WHERE role = 'subject' AND id_ok
+            GROUP BY ALL HAVING count(*) > 1
+        ), ordered AS (
+            SELECT m.mention_id, m.record_id, m.source_id, m.name, m.id_number, v.locator,
+                   row_number() OVER w AS nth, first_value(v.locator) OVER w AS first_locator,
+                   first_value(m.name) OVER w AS first_name
+            FROM _v_mentions m JOIN again USING (source_id, id_clean)
+            JOIN _v_records v ON v.record_id = m.record_id
+            WHERE m.role = 'subject' AND m.id_ok
+            WINDOW w AS (PARTITION BY m.source_id, m.id_clean
+                         ORDER BY v.sheet NULLS FIRST, v.page NULLS FIRST, v.row_number,
+                                  m.record_id)
         )
-        SELECT *,
-               -- the usual writing is the reference; ties broken by the writing itself
-               arg_max(name, (n, name)) OVER (PARTITION BY source_id, id_clean) AS usual_name,
-               max(n) OVER (PARTITION BY source_id, id_clean) AS top_n
-        FROM named
+        SELECT * FROM ordered WHERE nth > 1
         """
     )
     pairs = store.fetchall(
-        "SELECT DISTINCT parent_given, child_father_part FROM _v_father_pairs "
-        "WHERE parent_given IS NOT NULL AND child_father_part IS NOT NULL "
-        "UNION SELECT DISTINCT name, usual_name FROM _v_id_names WHERE name <> usual_name"
+        """
+        SELECT a, b FROM (
+            SELECT parent_given AS a, child_father_part AS b FROM _v_father_pairs
+            UNION SELECT parent_last, child_father_part FROM _v_father_pairs
+            UNION SELECT child_given, parent_given FROM _v_father_pairs
+            UNION SELECT name, first_name FROM _v_listed_again
+        ) WHERE a IS NOT NULL AND b IS NOT NULL
+        """
     )
-    _register_pairs(store, "_v_same", [(a, b) for a, b in pairs])
+    register_name_pairs(store, "_v_same", [(str(a), str(b)) for a, b in pairs])
 
 
 def checks(options: Options) -> list[Check]:
@@ -123,38 +133,37 @@ def checks(options: Options) -> list[Check]:
             title="A person's father's-name part matches the father named in the same record",
             checked_sql="SELECT count(*) FROM _v_father_pairs",
             findings_sql="""
-                SELECT p.child_mention, p.record_id, p.source_id, 'warning', 'name',
-                       json_object('name', p.child_name, 'father_part', p.child_father_part,
-                                   'father_named', p.parent_name, 'relationship', p.relationship),
-                       format('{}''s father''s-name part {} does not match the father named in the '
-                              'same record, {}', p.child_name, p.child_father_part, p.parent_name)
-                FROM _v_father_pairs p
-                JOIN _v_same s ON s.a = p.parent_given AND s.b = p.child_father_part
-                WHERE NOT s.same
-            """,
-        ),
-        Check(
-            name="id_several_names",
-            family="consistency",
-            title="One ID number is written with one name (in each source)",
-            checked_sql="""SELECT count(DISTINCT (source_id, id_clean)) FROM _v_mentions
-                           WHERE id_form IN ('18', '15') AND name IS NOT NULL""",
-            findings_sql="""
-                SELECT m.mention_id, m.record_id, m.source_id,
-                       CASE WHEN s.same THEN 'info' ELSE 'warning' END, 'name',
-                       json_object('id_number', m.id_number, 'name', m.name,
-                                   'usual_name', n.usual_name),
-                       CASE WHEN s.same
-                            THEN format('ID number {} is written {} here and {} elsewhere in this '
-                                        'source: the same name in another writing', m.id_number,
-                                        m.name, n.usual_name)
-                            ELSE format('ID number {} is given to {} here and to {} elsewhere in '
-                                        'this source', m.id_number, m.name, n.usual_name) END
-                FROM _v_id_names n
-                JOIN _v_same s ON s.a = n.name AND s.b = n.usual_name
-                JOIN _v_mentions m ON m.source_id = n.source_id AND m.id_clean = n.id_clean
-                                   AND m.name = n.name
-                WHERE n.name <> n.usual_name
+                WITH judged AS (
+                    SELECT p.*, given.same AS agrees,
+                           -- the father's name reads right only with its parts swapped
+                           NOT given.same AND last.same AS father_swapped,
+                           -- the person's own name has the father's name first
+                           NOT given.same AND NOT last.same AND own.same AS person_swapped
+                    FROM _v_father_pairs p
+                    JOIN _v_same given ON given.a = p.parent_given AND given.b = p.child_father_part
+                    JOIN _v_same last ON last.a = p.parent_last AND last.b = p.child_father_part
+                    JOIN _v_same own ON own.a = p.child_given AND own.b = p.parent_given
+                )
+                SELECT parent_mention, any_value(record_id), any_value(source_id), 'warning', 'name',
+                       json_object('father_named', any_value(parent_name),
+                                   'children', list(DISTINCT child_name ORDER BY child_name)),
+                       format('the father''s name {} is written with its parts the other way round: '
+                              'his children in the same record are named {} (given name, then '
+                              'the father''s)', any_value(parent_name),
+                              string_agg(DISTINCT child_name, ', ' ORDER BY child_name))
+                FROM judged WHERE father_swapped
+                GROUP BY parent_mention
+                UNION ALL
+                SELECT child_mention, record_id, source_id, 'warning', 'name',
+                       json_object('name', child_name, 'father_part', child_father_part,
+                                   'father_named', parent_name, 'relationship', relationship),
+                       CASE WHEN person_swapped
+                            THEN format('{} is written with the father''s name first: the father '
+                                        'named in the same record is {}', child_name, parent_name)
+                            ELSE format('{}''s father''s-name part {} does not match the father '
+                                        'named in the same record, {}', child_name,
+                                        child_father_part, parent_name) END
+                FROM judged WHERE NOT agrees AND NOT father_swapped
             """,
         ),
         Check(
@@ -242,22 +251,24 @@ def checks(options: Options) -> list[Check]:
                            JOIN _v_mentions f ON f.mention_id = r.from_mention
                            JOIN _v_mentions t ON t.mention_id = r.to_mention
                            WHERE r.relationship IN ('father', 'mother', 'son', 'daughter')
-                             AND coalesce(f.birth_date, f.id_birth) IS NOT NULL
-                             AND coalesce(t.birth_date, t.id_birth) IS NOT NULL""",
+                             AND coalesce(f.birth_date, CASE WHEN f.id_ok THEN f.id_birth END) IS NOT NULL
+                             AND coalesce(t.birth_date, CASE WHEN t.id_ok THEN t.id_birth END) IS NOT NULL""",
             findings_sql="""
-                WITH pairs AS (
+                WITH births AS (
+                    -- a stated birth date, else the one in a trustworthy ID number (a miswritten
+                    -- number is flagged on its own mention and must not accuse the relatives)
+                    SELECT mention_id, name, id_number,
+                           year(coalesce(birth_date, CASE WHEN id_ok THEN id_birth END)) AS born
+                    FROM _v_mentions
+                ), pairs AS (
                     SELECT r.*, f.name AS relative_name, t.name AS person_name,
                            f.id_number AS relative_id,
-                           year(coalesce(f.birth_date, f.id_birth)) AS relative_year,
-                           year(coalesce(t.birth_date, t.id_birth)) AS person_year,
-                           CASE WHEN r.relationship IN ('father', 'mother')
-                                THEN year(coalesce(t.birth_date, t.id_birth))
-                                     - year(coalesce(f.birth_date, f.id_birth))
-                                ELSE year(coalesce(f.birth_date, f.id_birth))
-                                     - year(coalesce(t.birth_date, t.id_birth)) END AS gap
+                           f.born AS relative_year, t.born AS person_year,
+                           CASE WHEN r.relationship IN ('father', 'mother') THEN t.born - f.born
+                                ELSE f.born - t.born END AS gap
                     FROM relations r
-                    JOIN _v_mentions f ON f.mention_id = r.from_mention
-                    JOIN _v_mentions t ON t.mention_id = r.to_mention
+                    JOIN births f ON f.mention_id = r.from_mention
+                    JOIN births t ON t.mention_id = r.to_mention
                     WHERE r.relationship IN ('father', 'mother', 'son', 'daughter')
                 )
                 SELECT from_mention, record_id, source_id, 'warning', 'birth_date',
@@ -299,22 +310,21 @@ def checks(options: Options) -> list[Check]:
         Check(
             name="person_listed_twice",
             family="consistency",
-            title="An internee (subject) is listed once per source",
-            checked_sql="SELECT count(*) FROM _v_mentions WHERE role = 'subject' AND id_form IN ('18', '15')",
+            title="An internee (subject) is listed once per source (one ID number, one name in any writing)",
+            checked_sql="SELECT count(*) FROM _v_mentions WHERE role = 'subject' AND id_ok",
             findings_sql="""
-                WITH ordered AS (
-                    SELECT m.*, v.locator,
-                           row_number() OVER w AS nth, first_value(v.locator) OVER w AS first_locator
-                    FROM _v_mentions m JOIN _v_records v USING (record_id)
-                    WHERE m.role = 'subject' AND m.id_form IN ('18', '15')
-                    WINDOW w AS (PARTITION BY m.source_id, m.id_clean, m.name
-                                 ORDER BY v.sheet NULLS FIRST, v.page NULLS FIRST, v.row_number,
-                                          m.record_id)
-                )
-                SELECT mention_id, record_id, source_id, 'warning', 'row',
-                       json_object('name', name, 'id_number', id_number, 'same_as', first_locator),
-                       format('{} ({}) is listed again; first at {}', name, id_number, first_locator)
-                FROM ordered WHERE nth > 1
+                SELECT l.mention_id, l.record_id, l.source_id, 'warning', 'row',
+                       json_object('name', l.name, 'id_number', l.id_number,
+                                   'same_as', l.first_locator, 'name_there', l.first_name),
+                       format('{} ({}) is listed again; first at {}{}', l.name, l.id_number,
+                              l.first_locator,
+                              CASE WHEN l.name <> l.first_name THEN ', written ' || l.first_name
+                                   ELSE '' END)
+                FROM _v_listed_again l
+                LEFT JOIN _v_same s ON s.a = l.name AND s.b = l.first_name
+                -- two different names on one number are a question of who holds it
+                -- (id_several_names), not a repeated row
+                WHERE l.name = l.first_name OR s.same
             """,
         ),
     ]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from karez.store import Store
-from karez.verify import consistency, dates, files, ids
+from karez.verify import consistency, dates, files, identity, ids
 from karez.verify.checks import FINDING_COLUMNS, Check, Options, prepare
 from karez.verify.corroboration import corroborate
 from karez.verify.report import CheckResult, VerifyReport, write_summary
@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS verify_runs (
 );
 """
 
-FAMILIES = (ids, dates, consistency, files)
+FAMILIES = (ids, dates, consistency, identity, files)
 
 SourcePath = Callable[[str], Path | None]
 

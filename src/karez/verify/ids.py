@@ -12,25 +12,14 @@ from __future__ import annotations
 import pandas as pd
 
 from karez.store import Store
-from karez.verify.checks import Check, Options
+from karez.verify.checks import CHECK_CHARACTERS, WEIGHTS, Check, Options
 from karez.verify.regions import region_status
-
-# ISO 7064 MOD 11-2 weights of the first 17 digits: 2^(17-i) mod 11.
-WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
-CHECK_CHARACTERS = "10X98765432"
 
 
 def check_digit(first17: str) -> str:
     """The GB 11643-1999 check digit of the first 17 digits of an ID number."""
     total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
     return CHECK_CHARACTERS[total % 11]
-
-
-def _expected_check_sql(column: str = "id_clean") -> str:
-    terms = " + ".join(
-        f"(ascii(substr({column}, {i + 1}, 1)) - 48) * {w}" for i, w in enumerate(WEIGHTS)
-    )
-    return f"substr('{CHECK_CHARACTERS}', (({terms}) % 11)::INTEGER + 1, 1)"
 
 
 def prepare(store: Store, options: Options) -> None:
@@ -80,16 +69,15 @@ def checks(options: Options) -> list[Check]:
             family="ids",
             title="The last character of an 18-digit ID number is the ISO 7064 MOD 11-2 check digit",
             checked_sql="SELECT count(*) FROM _v_mentions WHERE id_form = '18'",
-            findings_sql=f"""
+            findings_sql="""
                 SELECT mention_id, record_id, source_id, 'error', 'id_number',
                        json_object('written', id_number, 'check_digit', right(id_clean, 1),
-                                   'expected', expected),
-                       format('ID number {{}} ends in {{}} but its first 17 digits give check digit {{}}: '
+                                   'expected', id_expected),
+                       format('ID number {} ends in {} but its first 17 digits give check digit {}: '
                               'a digit was miswritten, or the number was not issued',
-                              id_number, right(id_clean, 1), expected)
-                FROM (SELECT *, {_expected_check_sql()} AS expected
-                      FROM _v_mentions WHERE id_form = '18')
-                WHERE right(id_clean, 1) <> expected
+                              id_number, right(id_clean, 1), id_expected)
+                FROM _v_mentions
+                WHERE id_form = '18' AND right(id_clean, 1) <> id_expected
             """,
         ),
         Check(

@@ -43,10 +43,10 @@ def _day_of_month_test(counts: dict[int, int]) -> tuple[float | None, float | No
 def fabrication_signals(store: Store) -> dict[str, Any]:
     """Case-wide distributions with plain-words readings; `notable` marks the unusual ones."""
     ids = store.dicts(
-        f"""
+        """
         SELECT
           count(*) FILTER (WHERE id_form = '18') AS n18,
-          count(*) FILTER (WHERE id_form = '18' AND right(id_clean, 1) = ({_check_sql()})) AS valid18,
+          count(*) FILTER (WHERE id_form = '18' AND right(id_clean, 1) = id_expected) AS valid18,
           count(*) FILTER (WHERE id_form IN ('18', '15') AND sex IN ('M', 'F')) AS n_sex,
           count(*) FILTER (WHERE id_form IN ('18', '15') AND sex IN ('M', 'F') AND id_sex = sex) AS sex_ok,
           count(*) FILTER (WHERE birth_date IS NOT NULL AND id_birth IS NOT NULL
@@ -132,12 +132,6 @@ def fabrication_signals(store: Store) -> dict[str, Any]:
         })
     signals.extend(_region_signals(store))
     return {"signals": signals}
-
-
-def _check_sql() -> str:
-    from karez.verify.ids import _expected_check_sql
-
-    return _expected_check_sql()
 
 
 def _region_signals(store: Store) -> list[dict[str, Any]]:
