@@ -1,0 +1,74 @@
+"""The linkage frame: columns that make cross-script comparison plain SQL."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from karez.link.frame import NothingToLinkError, build_frame, place_skeleton
+
+from .conftest import id_number
+
+
+def _mentions(**columns) -> pd.DataFrame:
+    n = len(next(iter(columns.values())))
+    base = {
+        "mention_id": [f"men-{i}" for i in range(n)],
+        "source_id": ["src-a"] * n,
+        "record_id": [f"rec-{i}" for i in range(n)],
+        "role": ["subject"] * n,
+        "name": ["买买提·吐尔逊"] * n,
+        "id_number": [None] * n,
+        "birth_date": [None] * n,
+        "birth_date_precision": [None] * n,
+        "age": [None] * n,
+        "age_kind": [None] * n,
+        "sex": [None] * n,
+        "township": [None] * n,
+        "village": [None] * n,
+        "father_rel": [None] * n,
+        "spouse_rel": [None] * n,
+        "record_year": [None] * n,
+    }
+    base.update(columns)
+    return pd.DataFrame(base)
+
+
+def test_place_names_in_two_scripts_share_a_key():
+    assert place_skeleton("苏盖提2村") == place_skeleton("Söget 2-kent, Qaraqash")
+    assert place_skeleton("吾斯塘1村") == place_skeleton("Östeng 1-kent")
+    assert place_skeleton("吾斯塘1村") != place_skeleton("吾斯塘2村")
+    assert place_skeleton("村") is None
+
+
+def test_birth_date_and_sex_come_from_the_id_number_when_not_stated():
+    frame = build_frame(_mentions(id_number=[id_number("1970-03-05", 13), id_number("1981-11-02", 12)]))
+    assert list(frame["birth_date"]) == ["1970-03-05", "1981-11-02"]
+    assert list(frame["sex"]) == ["M", "F"]  # odd 17th digit: male
+    assert list(frame["id_region_birth"]) == ["65322219700305", "65322219811102"]
+
+
+def test_a_stated_age_gives_an_approximate_birth_year():
+    frame = build_frame(_mentions(age=[40, 40], age_kind=["full", "nominal"], record_year=[2018, 2018]))
+    assert list(frame["birth_year"]) == [1977, 1978]
+    assert frame["birth_date"].isna().all()
+
+
+def test_day_and_month_swapped_is_precomputed():
+    frame = build_frame(_mentions(birth_date=["1970-03-05", "1970-03-25"], birth_date_precision=["day", "day"]))
+    assert frame.loc[0, "birth_date_swapped"] == "1970-05-03"
+    assert pd.isna(frame.loc[1, "birth_date_swapped"])  # 25 cannot be a month
+
+
+def test_household_names_list_the_other_people_of_the_record():
+    mentions = _mentions(name=["买买提·吐尔逊", "吐尔逊·艾力", "Memet Tursun"], record_id=["r1", "r1", "r2"])
+    frame = build_frame(mentions)
+    assert frame.loc[0, "household_names"] == [f"{frame.loc[1, 'given_key']}|{frame.loc[1, 'father_key']}"]
+    assert frame.loc[2, "household_names"] is None
+    # the same name in Chinese characters and Latin letters gives the same keys
+    assert frame.loc[0, "given_key"] == frame.loc[2, "given_key"]
+
+
+def test_an_empty_case_is_an_error_that_says_what_to_do():
+    with pytest.raises(NothingToLinkError, match="ingest sources first"):
+        build_frame(_mentions(name=[]))
