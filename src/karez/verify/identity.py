@@ -8,7 +8,7 @@ into a row (or whose number is copied into another's) leaves exactly this trace.
 
 Which name holds an ID number is decided by evidence, in this order: the stated birth date and
 sex agree with the ones the number encodes (a row that states another birth date or sex was
-written for someone else), then the number of rows that give the name, then the writing itself
+written for someone else, and so is a 'mother' whose number has a man's sex digit), then the number of rows that give the name, then the writing itself
 (only so that the result does not depend on row order). Writings of one name (阿不都 / 阿布都,
 a missing father's name, another separator) count together, compared with the names stage.
 """
@@ -22,7 +22,12 @@ import pandas as pd
 
 from karez.store import Store
 from karez.verify.checks import Check, Options
-from karez.verify.consistency import register_name_pairs, same_name
+from karez.verify.consistency import (
+    FEMALE_RELATIONSHIPS,
+    MALE_RELATIONSHIPS,
+    register_name_pairs,
+    same_name,
+)
 
 # Evidence weights of one mention for the name it gives being the ID number's holder's.
 AGREES = 1  # the stated birth date or sex is the one the number encodes
@@ -102,13 +107,24 @@ def prepare(store: Store, options: Options) -> None:
             SELECT id_clean FROM _v_mentions
             WHERE id_ok AND name IS NOT NULL
             GROUP BY id_clean HAVING count(DISTINCT name) > 1
+        ), implied AS (
+            -- the sex a stated relationship implies for the relative (father: a man)
+            SELECT from_mention AS mention_id,
+                   any_value(CASE WHEN relationship IN {MALE_RELATIONSHIPS} THEN 'M'
+                                  WHEN relationship IN {FEMALE_RELATIONSHIPS} THEN 'F' END)
+                       AS implied_sex
+            FROM relations
+            WHERE relationship IN {MALE_RELATIONSHIPS + FEMALE_RELATIONSHIPS}
+            GROUP BY from_mention
         )
         SELECT m.id_clean, m.name, count(*) AS mentions,
                sum(CASE WHEN {birth_agrees} THEN {AGREES} WHEN {birth_disagrees} THEN {DISAGREES}
                         ELSE 0 END
-                   + CASE WHEN m.sex = m.id_sex THEN {AGREES}
-                          WHEN m.sex IN ('M', 'F') THEN {DISAGREES} ELSE 0 END) AS evidence
+                   + CASE WHEN coalesce(m.sex, i.implied_sex) = m.id_sex THEN {AGREES}
+                          WHEN coalesce(m.sex, i.implied_sex) IN ('M', 'F') THEN {DISAGREES}
+                          ELSE 0 END) AS evidence
         FROM _v_mentions m JOIN several USING (id_clean)
+        LEFT JOIN implied i ON i.mention_id = m.mention_id
         WHERE m.id_ok AND m.name IS NOT NULL
         GROUP BY ALL
         """
@@ -153,6 +169,12 @@ def prepare(store: Store, options: Options) -> None:
             JOIN _v_mentions p ON p.mention_id = l.parent_mention
             JOIN _v_mentions c ON c.mention_id = l.child_mention
             WHERE l.parent_role IS NOT NULL AND p.id_ok AND c.id_ok
+              -- a mention whose number belongs to someone else is already reported
+              -- (id_several_names); its relatives are not that number's holder's
+              AND NOT EXISTS (SELECT 1 FROM _v_id_holders h
+                              WHERE NOT h.holder AND NOT h.undecided
+                                AND ((h.id_clean = c.id_clean AND h.name = c.name)
+                                     OR (h.id_clean = p.id_clean AND h.name = p.name)))
         ), conflicting AS (
             SELECT child_id, parent_role FROM identified
             GROUP BY ALL HAVING count(DISTINCT parent_id) > 1
