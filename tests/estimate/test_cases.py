@@ -62,14 +62,15 @@ def linked_store(tmp_path):
 
 def test_capture_histories_count_linked_people_per_pattern(linked_store):
     histories = capture_histories(linked_store)
-    assert histories.lists == ("src-a", "src-b", "src-c")
+    # Lists are shown by their file names.
+    assert histories.lists == ("list_a.xlsx", "list_b.xlsx", "list_c.jsonl")
     assert histories.n_observed == 12
     assert histories.as_dict() == {"111": 1, "110": 2, "100": 3, "010": 2, "011": 1, "001": 2, "101": 1}
 
 
 def test_lists_by_file_name_and_subset(linked_store):
     histories = capture_histories(linked_store, ["list_b.xlsx", "src-a"])
-    assert histories.lists == ("src-b", "src-a")
+    assert histories.lists == ("list_b.xlsx", "list_a.xlsx")
     assert histories.as_dict() == {"11": 3, "10": 3, "01": 4}
     with pytest.raises(EstimateError, match="no source 'nope.xlsx'"):
         capture_histories(linked_store, ["nope.xlsx", "src-a"])

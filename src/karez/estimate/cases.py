@@ -119,12 +119,20 @@ def _memberships(
     return np.asarray(person_rows, dtype=np.int64), np.asarray(list_rows, dtype=np.int64), strata
 
 
+def list_names(store: Store, source_ids: Sequence[str]) -> list[str]:
+    """Names to show for the lists: the original file names when they are distinct, else ids."""
+    names = dict(store.fetchall("SELECT source_id, original_name FROM sources"))
+    shown = [names.get(s) or s for s in source_ids]
+    return shown if len(set(shown)) == len(shown) else list(source_ids)
+
+
 def _histories(
     person_rows: np.ndarray, list_rows: np.ndarray, n_persons: int, lists: Sequence[str], source: str, stratum: str | None = None
 ) -> CaptureHistories:
     membership = np.zeros((n_persons, len(lists)), dtype=np.int8)
     membership[person_rows, list_rows] = 1
-    counts = np.bincount(pattern_index(membership), minlength=2 ** len(lists) - 1)
+    seen = membership.any(axis=1)  # clusters of mentions outside these lists are nobody here
+    counts = np.bincount(pattern_index(membership[seen]), minlength=2 ** len(lists) - 1)
     return CaptureHistories(tuple(lists), counts.astype(np.int64), source=source, stratum=stratum)
 
 
@@ -145,7 +153,7 @@ def capture_histories(
         _require_clusters(store)
     chosen = resolve_lists(store, lists, roles)
     person_rows, list_rows, strata = _memberships(store, chosen, roles, None, clusters)
-    return _histories(person_rows, list_rows, len(strata), chosen, _case_name(store))
+    return _histories(person_rows, list_rows, len(strata), list_names(store, chosen), _case_name(store))
 
 
 def stratified_capture_histories(
@@ -168,7 +176,8 @@ def stratified_capture_histories(
         remap[people] = np.arange(people.size)
         keep = remap[person_rows] >= 0
         out[value] = _histories(
-            remap[person_rows][keep], list_rows[keep], people.size, chosen, _case_name(store), f"{stratum}={value}"
+            remap[person_rows][keep], list_rows[keep], people.size, list_names(store, chosen), _case_name(store),
+            f"{stratum}={value}",
         )
     return out
 
@@ -240,7 +249,10 @@ def sensitivity_to_linkage(
         joined = probability >= threshold
         labels = _find_components(len(mentions), left[joined], right[joined])
         _, person_rows = np.unique(labels, return_inverse=True)
-        histories = _histories(person_rows, mention_list, int(person_rows.max()) + 1 if len(mentions) else 0, chosen, _case_name(store))
+        histories = _histories(
+            person_rows, mention_list, int(person_rows.max()) + 1 if len(mentions) else 0,
+            list_names(store, chosen), _case_name(store),
+        )
         row: dict[str, Any] = {"threshold": threshold, "people_listed": histories.n_observed}
         try:
             result = estimate(histories, method, **options)
