@@ -172,6 +172,9 @@ def circle_scores(case: Case, truth: Truth) -> dict[str, Any]:
         "share_with_relative_abroad": {"karez": share(circles, "relatives_abroad"),
                                        "truth": share(true_frame, "relatives_abroad")},
         "as_of": {k: str(v.date()) if v is not pd.Timestamp.max else None for k, v in as_of.items()},
+        "as_of_from": "truth summary list_date" if truth.summary.get("list_date") else
+        "latest event date each source gives (the truth summary has no list_date, so sentences "
+        "passed between the list's own date and that date count as disagreements)",
         "disagreements": disagreements,
         "exact": all(agree[m] == n for m in measures),
     }
