@@ -106,9 +106,11 @@ def bca_interval(
     acceleration = jackknife_acceleration(counts, estimator)
     tail = (1 - level) / 2
     ends = []
-    for z_alpha in (norm.ppf(tail), norm.ppf(1 - tail)):
+    for z_alpha, extreme in ((norm.ppf(tail), 0.0), (norm.ppf(1 - tail), 1.0)):
         shifted = z0 + z_alpha
-        ends.append(float(norm.cdf(z0 + shifted / (1 - acceleration * shifted))))
+        denominator = 1 - acceleration * shifted
+        # A huge acceleration can flip the sign: the end then lies beyond every replicate.
+        ends.append(float(norm.cdf(z0 + shifted / denominator)) if denominator > 0 else extreme)
     low, high = np.quantile(values, ends)
     percentile = tuple(float(x) for x in np.quantile(values, [tail, 1 - tail]))
     return BootstrapInterval(
