@@ -106,3 +106,17 @@ def test_report_renders_in_headless_chromium(small_case: Case, tmp_path: Path):
     saturated = sum(count for count, (r, g, b) in chart_area.getcolors(maxcolors=1_000_000)
                     if max(r, g, b) - min(r, g, b) > 80)
     assert saturated > 5_000
+
+
+def test_names_inside_reason_texts_are_masked_unless_asked_for(small_case: Case, tmp_path: Path):
+    builder = small_case.builder
+    record = small_case.store.scalar("SELECT record_id FROM mentions WHERE mention_id = ?", [builder.ids["A"]])
+    with small_case.store.transaction():
+        small_case.store.execute("UPDATE mentions SET name = '阿不都·热合曼' WHERE mention_id = ?", [builder.ids["B_A"]])
+        builder.reason("A", "其兄阿不都·热合曼已判刑", record, 2)
+        builder.reason("A", "热合曼说不清楚", record, 3)  # uncoded, and names a part of the name
+    page = write_report(small_case, tmp_path / "masked").path.read_text(encoding="utf-8")
+    assert "热合曼" not in page and "阿不都" not in page
+    assert "其兄[name]" in page and "[name]说不清楚" in page
+    named = write_report(small_case, tmp_path / "named", names=True).path.read_text(encoding="utf-8")
+    assert "阿不都·热合曼" in named

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -124,19 +126,34 @@ class _Builder:
         return f'<td class="{"small" if small else ""}">{shown}</td>'
 
 
-def _highlight(text: str, evidence: list[dict[str, Any]]) -> str:
+NAME_SEPARATORS = re.compile(r"[·•‧∙・.．\s-]+")
+
+
+def name_masker(case: Case) -> Callable[[str], str]:
+    """A function that replaces the names of the case's people (as written, and each part of
+    two or more characters) by "[name]" in a text - reason texts sometimes name relatives."""
+    names = {str(n).strip() for (n,) in case.store.fetchall("SELECT DISTINCT name FROM mentions WHERE name IS NOT NULL")}
+    parts = {p for n in names for p in NAME_SEPARATORS.split(n) if len(p) >= 2}
+    words = sorted((w for w in names | parts if len(w) >= 2), key=len, reverse=True)
+    if not words:
+        return lambda text: text
+    pattern = re.compile("|".join(re.escape(w) for w in words))
+    return lambda text: pattern.sub("[name]", text)
+
+
+def _highlight(text: str, evidence: list[dict[str, Any]], mask: Callable[[str], str]) -> str:
     spans = sorted({(e["start"], e["end"]) for e in evidence if "start" in e})
     out, last = [], 0
     for start, end in spans:
         if start < last:
             continue
-        out.append(html.escape(text[last:start]) + "<mark>" + html.escape(text[start:end]) + "</mark>")
+        out.append(html.escape(mask(text[last:start])) + "<mark>" + html.escape(mask(text[start:end])) + "</mark>")
         last = end
-    out.append(html.escape(text[last:]))
+    out.append(html.escape(mask(text[last:])))
     return "".join(out)
 
 
-def _coding_examples(case: Case, limit: int = 60) -> str:
+def _coding_examples(case: Case, mask: Callable[[str], str], limit: int = 60) -> str:
     """The most frequent reason texts with their categories and the spans that matched."""
     frame = codings(case)
     if frame.empty:
@@ -151,7 +168,7 @@ def _coding_examples(case: Case, limit: int = 60) -> str:
         for value in part["evidence"].dropna():
             evidence.extend(json.loads(value))
         categories = ", ".join(sorted(set(part["category"])))
-        rows.append(f'<tr><td class="text">{_highlight(str(text), evidence)}</td>'
+        rows.append(f'<tr><td class="text">{_highlight(str(text), evidence, mask)}</td>'
                     f'<td class="text">{html.escape(categories)}</td><td>{int(n)}</td></tr>')
     return ('<h3>Most frequent reason texts, as coded</h3><table><thead><tr><th class="text">'
             'text (matched evidence marked)</th><th class="text">categories</th><th>reasons</th>'
@@ -242,8 +259,11 @@ def write_report(
     if len(cooc):
         blocks.append(b.chart(charts.heatmap(cooc, "Reasons stated together (people)", small)))
         blocks.append(b.table("cooccurrence", cooc))
-    blocks.append({"kind": "html", "html": _coding_examples(case)})
+    # Reason texts are shown verbatim, except for the names of people in them.
+    mask = (lambda text: text) if names else name_masker(case)
+    blocks.append({"kind": "html", "html": _coding_examples(case, mask)})
     uncoded_view = uncoded.drop(columns=["reason_id"]).head(MAX_ROWS)
+    uncoded_view["text"] = [mask(str(t)) for t in uncoded_view["text"]]
     uncoded_view.attrs.update({"title": f"Uncoded reasons ({len(uncoded)})", "query": uncoded.attrs["query"],
                                "filters": "reasons no category matched and no analyst coded", "unit": "reasons"})
     blocks.append(b.table("uncoded", uncoded_view, text_columns=("source_id", "sheet", "text")))
