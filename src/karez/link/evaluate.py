@@ -109,10 +109,11 @@ def true_pairs(mention_map: pd.DataFrame, limit: int = 2_000_000) -> pd.DataFram
     return pairs
 
 
-def evaluate(case: Case, truth: TruthLike, *, engine: str = "duckdb") -> dict[str, Any]:
+def evaluate(case: Case, truth: TruthLike, *, engine: str = "duckdb", spec: Any | None = None) -> dict[str, Any]:
     """Linkage of `case` against `truth` (anything with `mention_map(case)`, e.g.
     `karez.testbed.Truth`): pairwise P/R/F1 overall and per source pair, B-cubed, and
-    blocking recall of the model's blocking rules. The case must have been linked."""
+    blocking recall of the blocking rules of `spec` (default: the karez model). The case
+    must have been linked."""
     from karez.link.engine import get_engine
     from karez.link.frame import build_frame, load_mentions
     from karez.link.model import karez_model
@@ -134,7 +135,7 @@ def evaluate(case: Case, truth: TruthLike, *, engine: str = "duckdb") -> dict[st
     result = score_clusters(table[["predicted", "true", "source"]])
 
     frame = build_frame(load_mentions(case))
-    spec = karez_model(len(frame))
+    spec = spec or karez_model(len(frame))
     pairs = true_pairs(truth_map[truth_map["mention_id"].isin(set(frame["mention_id"]))])
     runner = get_engine(engine)
     blocked = runner.pairs_blocked(frame, spec.blocking, pairs) if len(pairs) else np.array([], dtype=bool)

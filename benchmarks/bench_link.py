@@ -1,0 +1,147 @@
+"""Benchmark `karez link` on a testbed, against plain Splink measured in the same run.
+
+karez: the karez model (names across scripts through `karez.names`, ID number with typo
+levels, birth date from the date, the ID number or an age, sex, place across scripts,
+relatives) with its blocking rules. Baseline: plain Splink, its standard `NameComparison`
+on the raw name strings as written, exact ID number, Splink's `DateOfBirthComparison`,
+exact sex, blocking on raw name, ID number or birth date. Both are trained the same way
+(λ from deterministic rules, u by seeded random sampling, m by EM) and clustered by the
+same constrained clustering at the same threshold, so the difference is the comparisons
+and the blocking. Figures: time end to end (frame, train, predict, cluster, store), peak
+memory of this process, pairwise precision/recall/F1 overall and per source pair
+(testimony <> list especially), B-cubed, blocking recall.
+
+    .venv/bin/python benchmarks/bench_link.py            # medium testbed (generated here)
+    .venv/bin/python benchmarks/bench_link.py --quick    # small testbed
+    .venv/bin/python benchmarks/bench_link.py --testbed OUT [--case CASE]   # reuse one
+
+Generating and ingesting the medium testbed takes minutes and is not part of the timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from karez.custody import Case
+from karez.link import baseline_model, link
+from karez.link.evaluate import evaluate
+from karez.testbed import Truth, build_case, generate
+
+TESTIMONY = "testimonies.jsonl"
+LISTS = ("karakax_list.xlsx", "karakax_list.pdf", "police_status.xlsx")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _run(case_path: Path, truth: Truth, spec: Any | None) -> dict[str, Any]:
+    started = time.perf_counter()
+    with Case.open(case_path) as case:
+        result = link(case, spec=spec) if spec is not None else link(case)
+        seconds = time.perf_counter() - started
+        report = evaluate(case, truth, spec=spec)
+    testimony_pairs = {
+        key: value for key, value in report["per_source_pair"].items()
+        if TESTIMONY in key and any(name in key for name in LISTS)
+    }
+    tp = sum(v["correct_pairs"] for v in testimony_pairs.values())
+    predicted = sum(v["predicted_pairs"] for v in testimony_pairs.values())
+    true = sum(v["true_pairs"] for v in testimony_pairs.values())
+    precision = tp / predicted if predicted else 1.0
+    recall = tp / true if true else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "seconds": round(seconds, 1),
+        "stage_seconds": result.timings,
+        "mentions": result.n_mentions,
+        "pairs_kept": result.n_pairs,
+        "persons": result.n_persons,
+        "pairwise": report["pairwise"],
+        "testimony_vs_lists": {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+                               "true_pairs": true},
+        "bcubed": report["bcubed"],
+        "blocking_recall": report["blocking"]["recall"],
+        "per_source_pair": {k: v["f1"] for k, v in report["per_source_pair"].items()},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small testbed instead of medium")
+    parser.add_argument("--testbed", type=Path, help="an already generated testbed folder (OUT)")
+    parser.add_argument("--case", type=Path, help="a case already built from --testbed (not modified)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    scale = "small" if args.quick else "medium"
+
+    with tempfile.TemporaryDirectory(prefix="karez-bench-link-") as tmp:
+        work = Path(tmp)
+        testbed = args.testbed
+        if testbed is None:
+            testbed = work / "testbed"
+            mark = time.perf_counter()
+            generate(testbed, seed=args.seed, scale=scale)
+            print(f"generated the {scale} testbed in {time.perf_counter() - mark:.0f} s", flush=True)
+        source_case = args.case
+        if source_case is None:
+            source_case = work / "case"
+            mark = time.perf_counter()
+            build_case(testbed, source_case)
+            print(f"built and ingested the case in {time.perf_counter() - mark:.0f} s", flush=True)
+        truth = Truth(testbed / "truth")
+        figures: dict[str, Any] = {"scale": Truth(testbed).summary.get("scale", scale)}
+        for name, spec in (("karez", None), ("baseline", baseline_model())):
+            if name == "baseline" and args.skip_baseline:
+                continue
+            copy = work / f"case-{name}"
+            shutil.copytree(source_case, copy)
+            figures[name] = _run(copy, truth, spec)
+            print(f"{name}: {figures[name]['seconds']} s, pairwise F1 {figures[name]['pairwise']['f1']}, "
+                  f"testimony<>lists F1 {figures[name]['testimony_vs_lists']['f1']}", flush=True)
+            shutil.rmtree(copy)
+        figures["peak_memory_mb"] = round(_peak_mb())
+        if "baseline" in figures:
+            k, b = figures["karez"], figures["baseline"]
+            figures["ratios"] = {
+                "pairwise_f1": round(k["pairwise"]["f1"] / max(b["pairwise"]["f1"], 1e-9), 3),
+                "testimony_vs_lists_f1": round(
+                    k["testimony_vs_lists"]["f1"] / max(b["testimony_vs_lists"]["f1"], 1e-9), 3),
+                "seconds": round(k["seconds"] / max(b["seconds"], 1e-9), 3),
+            }
+    figures["note"] = "measured on 2 cores shared with other work (under load)"
+    if args.json:
+        print(json.dumps(figures, indent=2, ensure_ascii=False))
+        return
+    print(f"\nkarez link benchmark, {figures['scale']} testbed ({figures['note']})")
+    header = f"{'':28}{'karez':>12}{'baseline':>12}"
+    print(header)
+    rows = (
+        ("mentions", lambda f: f["mentions"]),
+        ("seconds end to end", lambda f: f["seconds"]),
+        ("pairwise precision", lambda f: f["pairwise"]["precision"]),
+        ("pairwise recall", lambda f: f["pairwise"]["recall"]),
+        ("pairwise F1", lambda f: f["pairwise"]["f1"]),
+        ("testimony<>lists F1", lambda f: f["testimony_vs_lists"]["f1"]),
+        ("B-cubed F1", lambda f: f["bcubed"]["f1"]),
+        ("blocking recall", lambda f: f["blocking_recall"]),
+    )
+    for label, get in rows:
+        values = [get(figures[n]) if n in figures else "-" for n in ("karez", "baseline")]
+        print(f"{label:28}{values[0]!s:>12}{values[1]!s:>12}")
+    print(f"peak memory: {figures['peak_memory_mb']} MB")
+    if "ratios" in figures:
+        print("ratios karez/baseline: " + ", ".join(f"{k} {v}" for k, v in figures["ratios"].items()))
+
+
+if __name__ == "__main__":
+    main()
