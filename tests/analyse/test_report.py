@@ -120,3 +120,26 @@ def test_names_inside_reason_texts_are_masked_unless_asked_for(small_case: Case,
     assert "其兄[name]" in page and "[name]说不清楚" in page
     named = write_report(small_case, tmp_path / "named", names=True).path.read_text(encoding="utf-8")
     assert "阿不都·热合曼" in named
+
+
+def test_charts_warn_and_still_render_without_a_cjk_font(monkeypatch):
+    import pandas as pd
+
+    from karez.analyse import charts
+
+    monkeypatch.setattr(charts, "cjk_font", lambda: None)
+    with pytest.warns(charts.CJKFontMissing, match="fonts-noto-cjk"):
+        svg = charts.bar_chart(pd.Series({"family_planning": 3, "internet": 7}), "t", "people", 5)
+    assert svg.startswith("<svg") and "</svg>" in svg
+
+
+def test_charts_use_the_installed_cjk_font():
+    from karez.analyse import charts
+
+    if charts.cjk_font() is None:
+        pytest.skip("no CJK font installed; run `make system-deps` (Debian fonts-noto-cjk)")
+    import pandas as pd
+
+    # A missing glyph is a matplotlib warning, which pytest turns into an error here.
+    svg = charts.heatmap(pd.DataFrame([[1, 6]], index=["不放心户"], columns=["a", "b"]), "户类型", 5)
+    assert "<path" in svg  # glyphs drawn as outlines, so the browser needs no font
