@@ -96,3 +96,20 @@ def test_timeline_counts_dated_events_by_month(small_case: Case):
     by_year = timeline(small_case, "year")
     assert by_year.loc["2017", "detention"] == 4
     assert isinstance(by_year, pd.DataFrame) and "undated events left out" in by_year.attrs["filters"]
+
+
+def test_a_pseudonym_leads_back_to_its_records_and_is_ledgered(small_case: Case):
+    import pytest
+
+    from karez.analyse import resolve_pseudonym
+    from karez.analyse.persons import pseudonymiser
+    from karez.errors import KarezError
+
+    alias = pseudonymiser(small_case)(small_case.builder.ids["C"])
+    rows = resolve_pseudonym(small_case, alias)
+    assert rows[["role", "row_number"]].to_dict("records") == [{"role": "subject", "row_number": 4}]
+    assert "name" not in rows.columns
+    assert resolve_pseudonym(small_case, alias, names=True)["name"].tolist() == ["Synthetic C"]
+    assert [e.action for e in small_case.ledger.entries()].count("analyse.resolve_pseudonym") == 2
+    with pytest.raises(KarezError, match="no person has the pseudonym 'P-0000000000'"):
+        resolve_pseudonym(small_case, "P-0000000000")

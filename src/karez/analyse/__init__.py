@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from karez.analyse.circles import circle_summary, export_graph, family_circles, family_graph
 from karez.analyse.coding import code_reasons, code_text, codings, override_coding, uncoded_reasons
+from karez.analyse.persons import resolve_pseudonym
 from karez.analyse.tables import (
     Analysis,
     classification_vs_outcome,
@@ -45,6 +46,7 @@ __all__ = [
     "reason_table",
     "reasons_by",
     "reasons_by_sex",
+    "resolve_pseudonym",
     "timeline",
     "uncoded_reasons",
 ]

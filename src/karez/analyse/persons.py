@@ -185,3 +185,35 @@ def _period(when: date | None) -> str:
         return UNKNOWN
     stamp = pd.Timestamp(when)
     return f"{stamp.year}-Q{(stamp.month - 1) // 3 + 1}"
+
+
+def resolve_pseudonym(case: Case, pseudonym: str, *, names: bool = False) -> pd.DataFrame:
+    """The mentions behind a pseudonym of a report, with the file, sheet/page and row each was
+    read from - how an analyst goes from a count to the records. Recorded in the ledger,
+    since it re-identifies; names as written only with `names=True`.
+
+    Raises KarezError when the pseudonym is not one of this case's.
+    """
+    from karez.errors import KarezError
+
+    join, person = person_expr(case)
+    sql = f"""
+        SELECT {person} AS person_id, m.mention_id, COALESCE(s.original_name, m.source_id) AS file,
+               r.sheet, r.page, r.row_number, m.role, m.person_key, m.name
+        FROM mentions m {join} JOIN records r ON r.record_id = m.record_id
+        LEFT JOIN sources s ON s.source_id = m.source_id
+    """
+    frame = case.store.df(sql)
+    alias = pseudonymiser(case)
+    wanted = {p for p in frame["person_id"].unique() if alias(p) == pseudonym}
+    if not wanted:
+        raise KarezError(
+            f"case {case.path}: no person has the pseudonym {pseudonym!r}; pseudonyms are "
+            "keyed per case - use one from a report of this case."
+        )
+    found = frame[frame["person_id"].isin(wanted)].drop(columns=["person_id"])
+    if not names:
+        found = found.drop(columns=["name"])
+    case.record("analyse.resolve_pseudonym", inputs={"pseudonym": pseudonym},
+                outputs={"mentions": len(found)}, details={"names": names, "confidential": True})
+    return found.sort_values(["file", "page", "row_number"], na_position="first").reset_index(drop=True)

@@ -175,6 +175,25 @@ def circles_command(
             console.print(f"wrote {path}", markup=False)
 
 
+@analyse_app.command("whois")
+def whois_command(
+    case_path: Path = CASE_ARG,
+    pseudonym: str = typer.Argument(..., help="A pseudonym from a report of this case (P-...)."),
+    names: bool = typer.Option(False, "--names", help="Also show names as written (confidential)."),
+    json_output: bool = JSON_OPT,
+) -> None:
+    """The records behind a pseudonym: file, sheet/page and row of each mention (ledgered)."""
+    from karez.analyse.persons import resolve_pseudonym
+    from karez.custody import Case
+
+    with Case.open(case_path) as case:
+        frame = resolve_pseudonym(case, pseudonym, names=names)
+    if json_output:
+        print_json(_frame_json(frame))
+    else:
+        _print_frame(frame, f"Records behind {pseudonym}")
+
+
 @analyse_app.command("taxonomy")
 def taxonomy_command(
     case_path: Path | None = typer.Argument(None, help="A case folder whose taxonomy.yaml extends the default."),
