@@ -43,11 +43,11 @@ def test_cli_bic_max_order(benchmarks_path):
 def test_cli_compare_prints_a_list_and_warns_of_disagreement(benchmarks_path):
     payload = _run("estimate", "--counts", str(benchmarks_path), "--dataset", "UK_2013_5lists", "--compare",
                    "--bootstrap", "0", "--iterations", "300", "--burn-in", "50", "--seed", "2", "--json")
-    assert [p["method"] for p in payload] == ["independence", "stepwise", "bic", "aic", "lcmcr"]
+    assert [p["method"] for p in payload] == ["independence", "stepwise", "bic", "aic", "lcmcr", "bma"]
     for item in payload:
         assert KEYS <= set(item)
         assert any("the methods disagree" in w for w in item["warnings"])
-    lcmcr = payload[-1]
+    lcmcr = payload[-2]
     assert {"rhat", "ess"} <= set(lcmcr["diagnostics"])
 
 

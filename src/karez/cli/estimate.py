@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
         strata: str | None = typer.Option(
             None, "--strata", help="Estimate separately per sex, township, village, ethnicity or birth_decade."),
         method: str = typer.Option(
-            "stepwise", "--method", help="independence | stepwise | bic | aic | lcmcr"),
+            "stepwise", "--method", help="independence | stepwise | bic | aic | lcmcr | bma"),
         compare_all: bool = typer.Option(False, "--compare", help="Run every method side by side."),
         max_order: int = typer.Option(2, "--max-order", help="bic/aic: highest order of interaction considered."),
         pthresh: float = typer.Option(0.02, "--pthresh", help="stepwise: p-value below which a pair is added."),
@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
             else:
                 groups = {None: capture_histories(case, lists or None)}
             if sensitivity:
-                sensitivity_rows = sensitivity_to_linkage(case, lists=lists or None, method="stepwise" if method == "lcmcr" else method, bootstrap=0, seed=seed)
+                sensitivity_rows = sensitivity_to_linkage(case, lists=lists or None, method="stepwise" if method in ("lcmcr", "bma") else method, bootstrap=0, seed=seed)
 
         try:
             payload: list | dict = []
@@ -87,15 +87,19 @@ def register(app: typer.Typer) -> None:
                 if compare_all:
                     found = compare(histories, seed=seed, **options)
                 else:
-                    chosen = {k: v for k, v in options.items() if k in (
-                        ("level", "chains", "iterations", "burn_in") if method == "lcmcr"
-                        else ("level", "max_order", "pthresh", "bootstrap"))}
+                    if method == "lcmcr":
+                        wanted: tuple[str, ...] = ("level", "chains", "iterations", "burn_in")
+                    elif method == "bma":
+                        wanted = ("level",)
+                    else:
+                        wanted = ("level", "max_order", "pthresh", "bootstrap")
+                    chosen = {k: v for k, v in options.items() if k in wanted}
                     found = [estimate(histories, method, seed=seed, **chosen)]
                 results.extend(found)
             consistency_rows = None
             if consistency:
                 consistency_rows = {
-                    str(key): internal_consistency(h, "stepwise" if method == "lcmcr" else method, pthresh=pthresh, max_order=max_order)
+                    str(key): internal_consistency(h, "stepwise" if method in ("lcmcr", "bma") else method, pthresh=pthresh, max_order=max_order)
                     for key, h in groups.items()
                 }
             if case is not None:

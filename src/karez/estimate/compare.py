@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from karez.estimate.errors import EstimateError, ModelNotEstimable
+from karez.estimate.errors import EstimateError
 from karez.estimate.histories import CaptureHistories
 from karez.estimate.methods import METHODS, Estimate, estimate
 
@@ -41,11 +41,13 @@ def compare(
         allowed = dict(options)
         if method == "lcmcr":
             allowed = {k: v for k, v in options.items() if k in ("level", "chains", "iterations", "burn_in", "classes")}
+        elif method == "bma":
+            allowed = {k: v for k, v in options.items() if k == "level"}
         else:
             allowed = {k: v for k, v in options.items() if k in ("level", "max_order", "pthresh", "bootstrap")}
         try:
             results.append(estimate(histories, method, seed=seed, **allowed))
-        except ModelNotEstimable as error:
+        except EstimateError as error:
             results.append(
                 Estimate(
                     estimate=float("nan"),
@@ -55,7 +57,7 @@ def compare(
                     method=method,
                     model="",
                     n_observed=histories.n_observed,
-                    diagnostics={"refused": error.reason},
+                    diagnostics={"refused": getattr(error, "reason", "no_estimate")},
                     warnings=[str(error)],
                     lists=histories.lists,
                     stratum=histories.stratum,

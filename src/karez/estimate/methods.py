@@ -27,7 +27,7 @@ from karez.estimate.selection import (
     stepwise,
 )
 
-METHODS = ("independence", "stepwise", "bic", "aic", "lcmcr")
+METHODS = ("independence", "stepwise", "bic", "aic", "lcmcr", "bma")
 # Methods whose bootstrap redoes a search over many models per replicate: slow, so off
 # unless asked for.
 SLOW_TO_BOOTSTRAP = ("bic", "aic")
@@ -111,7 +111,8 @@ def estimate(
     interval that redoes the model choice in every replicate when `bootstrap` > 0 (default
     1000 for independence and stepwise; 0 for bic/aic, whose search is slow to repeat), else a
     Wald interval with the chosen model held fixed, which is too narrow and says so. `lcmcr`
-    gives the posterior median and an equal-tailed credible interval.
+    gives the posterior median and an equal-tailed credible interval; so does `bma`
+    (averaging over decomposable graphical models, Madigan & York 1997).
     Raises `ModelNotEstimable` when the chosen model's estimate does not exist.
     """
     method = method.lower()
@@ -121,6 +122,8 @@ def estimate(
         raise EstimateError(f"the interval level must be between 0 and 1, got {level}")
     if method == "lcmcr":
         return _estimate_lcmcr(histories, level, chains, iterations, burn_in, classes, seed)
+    if method == "bma":
+        return _estimate_bma(histories, level)
     return _estimate_loglinear(histories, method, max_order, pthresh, bootstrap, seed, level)
 
 
@@ -267,6 +270,52 @@ def _estimate_lcmcr(
             "posterior_mean": round(float(posterior.draws.mean()), 2),
             "occupied_classes": round(posterior.occupied_classes, 2),
             "prior": "p(N) proportional to 1/N; stick-breaking concentration ~ Gamma(0.25, 0.25)",
+        },
+        warnings=warnings,
+        lists=histories.lists,
+        stratum=histories.stratum,
+    )
+
+
+def _estimate_bma(histories: CaptureHistories, level: float) -> Estimate:
+    from karez.estimate.bma import DEFAULT_DELTA, graph_averaged_posterior
+
+    posterior = graph_averaged_posterior(histories)
+    tail = (1 - level) / 2
+    order = np.argsort(posterior.graph_weights)[::-1][:3]
+    top = [
+        {
+            "edges": [term_label(edge, histories.lists) for edge in posterior.graphs[i]],
+            "weight": round(float(posterior.graph_weights[i]), 4),
+        }
+        for i in order
+    ]
+    warnings = []
+    if histories.counts.size and np.count_nonzero(histories.counts == 0) > histories.counts.size / 3:
+        warnings.append(
+            "many capture patterns are empty: with so sparse a table the prior (delta) weighs "
+            "heavily on this method's figure"
+        )
+    complete = len(posterior.graphs[int(order[0])]) == histories.k * (histories.k - 1) // 2
+    if complete and posterior.graph_weights[order[0]] > 0.5:
+        warnings.append(
+            "the complete graph carries most of the weight: under it the data say nothing about "
+            "the people on no list, so this figure comes from the prior, not from the lists"
+        )
+    return Estimate(
+        estimate=posterior.quantile(0.5),
+        interval=(posterior.quantile(tail), posterior.quantile(1 - tail)),
+        interval_level=level,
+        interval_kind="bayesian_credible_equal_tailed",
+        method="bma",
+        model=f"average over {len(posterior.graphs)} decomposable graphical models (Madigan & York 1997)",
+        n_observed=histories.n_observed,
+        diagnostics={
+            "posterior_mean": round(posterior.mean, 2),
+            "posterior_mode": posterior.mode,
+            "top_graphs": top,
+            "delta": DEFAULT_DELTA,
+            "prior": "p(N) proportional to 1/N; graphs equally likely a priori",
         },
         warnings=warnings,
         lists=histories.lists,
