@@ -102,7 +102,8 @@ authorities, verbatim and coded. It describes what the state did. It does not sc
 {% if analyst_copy %}
 <section id="members" class="members">
 <h2>People behind each count</h2>
-<p>Each entry lists the pseudonymous ids behind one count (keyed hash of the person id; the key stays in the case).</p>
+<p>Each entry lists the pseudonymous ids behind one count (keyed hash of the person id; the key stays in the case).
+<code>karez analyse whois CASE P-…</code> gives the file, sheet or page and row of the records behind one id.</p>
 {% for entry in members %}
 <h4 id="{{ entry.anchor }}">{{ entry.table }} — {{ entry.cell }} ({{ entry.ids | length }})</h4>
 <ul>{% for pid in entry.ids %}<li>{{ pid }}{% if entry.names and entry.names.get(pid) %} — {{ entry.names[pid] }}{% endif %}</li>{% endfor %}</ul>
