@@ -175,7 +175,10 @@ class Analysis:
         groups = frame.dropna(subset=["pseudonym"]).groupby([rows, cols])["pseudonym"]
         sets = {key: sorted(set(values)) for key, values in groups}
         row_values = row_order or sorted({k[0] for k in sets}, key=str)
-        col_values = sorted({k[1] for k in sets}, key=lambda v: (v == UNKNOWN, str(v)))
+        if cols == "category":
+            col_values = self._category_order(sorted({k[1] for k in sets}))
+        else:
+            col_values = sorted({k[1] for k in sets}, key=lambda v: (v == UNKNOWN, str(v)))
         df = pd.DataFrame(
             [[len(sets.get((r, c), [])) for c in col_values] for r in row_values],
             index=pd.Index(row_values, name=rows), columns=pd.Index(col_values, name=cols),
