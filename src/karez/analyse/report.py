@@ -65,8 +65,10 @@ class _Builder:
         self.n_charts += 1
         return {"kind": "chart", "svg": svg}
 
-    def table(self, key: str, df: pd.DataFrame, *, text_columns: tuple[str, ...] = ()) -> dict[str, Any]:
-        """Render a table; counts link to members (analyst's copy) and small counts are flagged."""
+    def table(self, key: str, df: pd.DataFrame, *, text_columns: tuple[str, ...] = (),
+              flag_small: bool = True) -> dict[str, Any]:
+        """Render a table; counts link to members (analyst's copy) and small counts are flagged
+        (not in tables of one row per person, where every count is about one person)."""
         self.n_tables += 1
         attrs = df.attrs
         total = len(df)
@@ -88,7 +90,8 @@ class _Builder:
             cells = [] if flat else [f'<th class="text">{html.escape(label)}</th>']
             for i, (column, value) in enumerate(row.items()):
                 cells.append(self._cell(key, attrs.get("title", key), label, str(column), value,
-                                        text=flat and (i == 0 or column in text_columns), members=members))
+                                        text=flat and (i == 0 or column in text_columns), members=members,
+                                        flag_small=flag_small))
             body.append("<tr>" + "".join(cells) + "</tr>")
         markup = (f'<div class="wide"><table><thead><tr>{header}</tr></thead>'
                   f"<tbody>{''.join(body)}</tbody></table></div>")
@@ -105,7 +108,7 @@ class _Builder:
         }
 
     def _cell(self, key: str, title: str, row: str, column: str, value: Any, *, text: bool,
-              members: dict[str, list[str]]) -> str:
+              members: dict[str, list[str]], flag_small: bool = True) -> str:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             return '<td class="text"></td>' if text else "<td></td>"
         if isinstance(value, float) and not float(value).is_integer() or (isinstance(value, float) and column.startswith("share")):
@@ -113,7 +116,7 @@ class _Builder:
         if text or not isinstance(value, (int, float)) or isinstance(value, bool):
             return f'<td class="text">{html.escape(str(value))}</td>'
         count = int(value)
-        small = 0 < count < self.small
+        small = flag_small and 0 < count < self.small
         shown = f"{count}{' †' if small else ''}"
         ids = members.get(f"{row}|{column}")
         if ids:
@@ -301,7 +304,8 @@ def write_report(
         blocks.append(b.chart(charts.histogram(summary.attrs["circle_sizes"], "Sizes of affected family circles", "persons in circle")))
     if names and name_of:
         circles.insert(1, "name", circles["pseudonym"].map(name_of))
-    blocks.append(b.table("circles", circles, text_columns=("pseudonym", "name", "held_relatives")))
+    blocks.append(b.table("circles", circles, text_columns=("pseudonym", "name", "held_relatives"),
+                          flag_small=False))
     blocks.append({"kind": "html", "html": "<p>The family graph is written next to this report for Gephi: "
                    "<code>family.gexf</code> and <code>family.graphml</code> (nodes under pseudonyms"
                    f"{', with names' if names else ''}).</p>"})

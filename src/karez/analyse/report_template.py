@@ -22,7 +22,7 @@ TEMPLATE = r"""<!DOCTYPE html>
   th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: right; vertical-align: top; }
   th { background: #f1f4f8; }
   td.text, th.text { text-align: left; }
-  tbody th.text { white-space: nowrap; }
+  tbody th.text, tbody td.text:first-child { white-space: nowrap; }
   td.small { background: #fff3cd; }
   td a { color: inherit; text-decoration: none; border-bottom: 1px dotted var(--accent); }
   details { margin: 2px 0 14px; font-size: 0.85rem; color: var(--muted); }
