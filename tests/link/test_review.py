@@ -119,3 +119,23 @@ def test_cli_interactive_review_records_a_keypress(linked_tiny):
     assert "mention A" in result.stdout and "machine reading" in result.stdout
     with Case.open(linked_tiny.path) as case:
         assert [d["decision"] for d in decisions(case)] == ["reject"]
+
+
+def test_enough_accepted_pairs_train_m_as_labels(linked_tiny):
+    from karez.link.pipeline import MIN_LABELS
+
+    with Case.open(linked_tiny.path) as case:
+        strong = case.store.fetchall(
+            "SELECT pair_id FROM link_pairs WHERE status IN ('joined', 'implied') ORDER BY pair_id LIMIT ?",
+            [MIN_LABELS],
+        )
+        assert len(strong) == MIN_LABELS
+        for (pair_id,) in strong:
+            accept(case, pair_id)
+        link(case)
+        n_labels, model = case.store.fetchone(
+            "SELECT n_labels, model FROM link_models ORDER BY trained_at DESC LIMIT 1"
+        )
+        unlabelled = case.store.fetchone("SELECT model FROM link_models ORDER BY trained_at LIMIT 1")[0]
+    assert n_labels == MIN_LABELS
+    assert model != unlabelled
