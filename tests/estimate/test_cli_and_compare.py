@@ -89,7 +89,7 @@ def test_compare_keeps_refused_methods_visible():
     histories = from_counts(["A", "B", "C"], {"100": 40, "010": 25, "001": 30})
     results = compare(histories, ["independence", "stepwise"], bootstrap=0)
     assert all(r.estimate != r.estimate for r in results)  # NaN, not a huge number
-    assert all(r.to_dict()["interval"] is None for r in results)
+    assert all(r.to_dict()["interval"] is None and r.to_dict()["estimate"] is None for r in results)
     assert all("does not exist" in r.warnings[0] for r in results)
 
 

@@ -73,8 +73,9 @@ class Estimate:
         return payload
 
 
-def _round(value: float) -> float:
-    return round(float(value), 2) if math.isfinite(value) else value
+def _round(value: float) -> float | None:
+    # NaN (a refused method) becomes null: NaN is not valid JSON.
+    return round(float(value), 2) if math.isfinite(value) else None
 
 
 def loglinear_chooser(
