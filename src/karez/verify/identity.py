@@ -29,9 +29,11 @@ from karez.verify.consistency import (
     same_name,
 )
 
-# Evidence weights of one mention for the name it gives being the ID number's holder's.
-AGREES = 1  # the stated birth date or sex is the one the number encodes
-DISAGREES = -2  # it is not: a row written for someone else (or a miswritten birth date)
+# Evidence weights of one mention for the name it gives being the ID number's holder's. A birth
+# date to the day that agrees is strong evidence (one day in some 30,000); a sex that agrees is
+# weak (one in two). Disagreeing is evidence against: a row written for someone else.
+BIRTH_AGREES, BIRTH_DISAGREES = 3, -3
+SEX_AGREES, SEX_DISAGREES = 1, -2
 
 
 def _clusters(names: list[str]) -> list[list[str]]:
@@ -118,10 +120,10 @@ def prepare(store: Store, options: Options) -> None:
             GROUP BY from_mention
         )
         SELECT m.id_clean, m.name, count(*) AS mentions,
-               sum(CASE WHEN {birth_agrees} THEN {AGREES} WHEN {birth_disagrees} THEN {DISAGREES}
-                        ELSE 0 END
-                   + CASE WHEN coalesce(m.sex, i.implied_sex) = m.id_sex THEN {AGREES}
-                          WHEN coalesce(m.sex, i.implied_sex) IN ('M', 'F') THEN {DISAGREES}
+               sum(CASE WHEN {birth_agrees} THEN {BIRTH_AGREES}
+                        WHEN {birth_disagrees} THEN {BIRTH_DISAGREES} ELSE 0 END
+                   + CASE WHEN coalesce(m.sex, i.implied_sex) = m.id_sex THEN {SEX_AGREES}
+                          WHEN coalesce(m.sex, i.implied_sex) IN ('M', 'F') THEN {SEX_DISAGREES}
                           ELSE 0 END) AS evidence
         FROM _v_mentions m JOIN several USING (id_clean)
         LEFT JOIN implied i ON i.mention_id = m.mention_id
