@@ -9,6 +9,7 @@ from __future__ import annotations
 from karez.analyse.circles import circle_summary, export_graph, family_circles, family_graph
 from karez.analyse.coding import code_reasons, code_text, codings, override_coding, uncoded_reasons
 from karez.analyse.persons import resolve_pseudonym
+from karez.analyse.report import ReportResult, write_report
 from karez.analyse.tables import (
     Analysis,
     classification_vs_outcome,
@@ -26,6 +27,7 @@ from karez.analyse.timeline import dated_events, timeline
 __all__ = [
     "SHARED_CODES",
     "Analysis",
+    "ReportResult",
     "Taxonomy",
     "TaxonomyError",
     "circle_summary",
@@ -49,4 +51,5 @@ __all__ = [
     "resolve_pseudonym",
     "timeline",
     "uncoded_reasons",
+    "write_report",
 ]
