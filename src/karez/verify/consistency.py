@@ -15,18 +15,21 @@ freely between transcriptions of Uyghur syllables (阿不都 / 阿卜杜, 艾买
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pandas as pd
 
 from karez.store import Store
-from karez.verify.checks import Check, Options
+from karez.verify.checks import NAME_SEPARATORS, Check, Options
 
 # Header texts of running-number columns, which differ between otherwise identical rows.
 SEQUENCE_HEADERS = ("序号", "编号", "序", "No", "No.", "no", "#", "行号", "row", "Row")
 MALE_RELATIONSHIPS = ("father", "son", "husband", "brother", "grandfather", "grandson", "uncle")
 FEMALE_RELATIONSHIPS = ("mother", "daughter", "wife", "sister", "grandmother", "granddaughter", "aunt")
 
+
+_SEPARATORS = re.compile(NAME_SEPARATORS)
 
 SAME_NAME = 0.8  # karez.names similarity from which two writings are taken as one name
 # A father's-name part against the father's given name: one part, no other evidence, and a
@@ -47,10 +50,14 @@ def sound_key(text: str) -> str:
     return "".join(lazy_pinyin(text.strip())).lower().replace(" ", "")
 
 
+@lru_cache(maxsize=1_000_000)
 def name_similarity(a: str, b: str) -> float:
-    """Similarity in [0, 1] of two writings: the names stage's comparison (it knows
+    """Similarity in [0, 1] of two writings: 1.0 when they differ only in the separators between
+    parts (阿不都热依木·孜亚 / 阿不都热依木孜亚), else the names stage's comparison (it knows
     transcription variants such as 阿不都 / 阿卜杜 and 艾买提 / 艾合买提), else 1.0 for the
-    same sound and 0.0 otherwise."""
+    same sound and 0.0 otherwise. Cached: the checks ask about the same pairs more than once."""
+    if _SEPARATORS.sub("", a) == _SEPARATORS.sub("", b):
+        return 1.0
     try:
         from karez.names.compare import similarity
     except ImportError:  # pragma: no cover - the names stage ships with karez
@@ -276,6 +283,12 @@ def checks(options: Options) -> list[Check]:
                     SELECT mention_id, name, id_number,
                            year(coalesce(birth_date, CASE WHEN id_ok THEN id_birth END)) AS born
                     FROM _v_mentions
+                    -- nor a number that the person's own stated age or birth date contradicts
+                    -- (the dates checks, run before this one, flagged it on the person)
+                    WHERE mention_id NOT IN (
+                        SELECT mention_id FROM verify_findings
+                        WHERE check_name IN ('age_vs_birth_date', 'birth_date_vs_id')
+                          AND mention_id IS NOT NULL)
                 ), pairs AS (
                     SELECT r.*, f.name AS relative_name, t.name AS person_name,
                            f.id_number AS relative_id,
