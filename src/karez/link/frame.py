@@ -33,6 +33,8 @@ FRAME_COLUMNS = (
     "birth_date_swapped",
     "birth_month",
     "birth_year",
+    "birth_lustrum",
+    "birth_lustrum_shifted",
     "sex",
     "township_skeleton",
     "village_skeleton",
@@ -202,6 +204,11 @@ def build_frame(mentions: pd.DataFrame, *, reference_year: int | None = None) ->
     year_from_age = ref - age + nominal - 1.0
     birth_year = year_from_date.astype("Float64").fillna(year_from_age.round())
     out["birth_year"] = birth_year.astype("Int64")
+    # Five-year bands on two grids offset by two years: any two years at most two apart
+    # share a band on one grid, so blocking on bands finds approximate years (an age, a
+    # testimony's "born around 1970") without pairing everyone born in a decade.
+    out["birth_lustrum"] = (out["birth_year"] // 5).astype("Int64")
+    out["birth_lustrum_shifted"] = ((out["birth_year"] + 2) // 5).astype("Int64")
     sex = frame["sex"].astype(object)
     out["sex"] = [
         s if s in ("M", "F") else (("M" if int(i[16]) % 2 else "F") if i and len(i) == 18 and i[:17].isdigit() else None)
