@@ -47,7 +47,8 @@ def test_tables_and_report_on_the_testbed(testbed_case: Path, tmp_path: Path):
         assert reasons["mentions"].sum() >= n_reasons  # every reason counted at least once
         assert "(uncoded)" not in reasons.index or reasons.loc["(uncoded)", "mentions"] < 0.05 * n_reasons
         assert analysis.schemes(), "the Karakax-style list states household classifications"
-        result = write_report(case, tmp_path / "report")
+        result = write_report(case, tmp_path / "report", truth_dir=testbed_case / "out" / "truth")
     page = result.path.read_text(encoding="utf-8")
     assert page.count("<svg") >= 6
     assert "Family circles" in page
+    assert "Coder: precision and recall per category" in page and "per-person agreement" in page

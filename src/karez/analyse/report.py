@@ -221,6 +221,31 @@ def _authentication(case: Case) -> str | None:
     return "".join(parts)
 
 
+def _evaluation(case: Case, truth_dir: Path | str, b: _Builder) -> list[dict[str, Any]]:
+    """Tables of the coder's per-category scores and the circle measures against the truth."""
+    from karez.analyse.evaluate import evaluate
+    from karez.testbed import Truth
+
+    result = evaluate(case, Truth(truth_dir))
+    coder = pd.DataFrame(
+        [{"category": code, **scores} for code, scores in result["coder"]["per_category"].items()]
+    )
+    coder.attrs.update({"title": "Coder: precision and recall per category", "unit": "reason texts",
+                        "query": "analyse_codings joined to truth/reasons.parquet by file, sheet, page, row, person key, ordinal",
+                        "filters": f"{result['coder']['reasons_matched_to_truth']} reasons matched to the truth; "
+                        f"{result['coder']['n_errors']} coded differently from the truth"})
+    circles = result["circles"]
+    rows = [{"measure": f"per-person agreement: {k}", "value": v} for k, v in circles["per_person_agreement"].items()]
+    for key in ("share_with_detained_relative", "share_with_imprisoned_relative", "share_with_relative_abroad"):
+        rows.append({"measure": f"{key} (karez / truth)", "value": f"{circles[key]['karez']:.4f} / {circles[key]['truth']:.4f}"})
+    measures = pd.DataFrame(rows)
+    measures.attrs.update({"title": "Family circles against the truth", "unit": "detained persons",
+                           "query": "family_circles vs truth/persons.parquet and events.parquet",
+                           "filters": "true status as of: " + circles["as_of_from"]})
+    return [b.table("eval_coder", coder, flag_small=False),
+            b.table("eval_circles", measures, text_columns=("measure", "value"), flag_small=False)]
+
+
 def write_report(
     case: Case,
     out_dir: Path | str,
@@ -229,12 +254,15 @@ def write_report(
     analyst_copy: bool = True,
     taxonomy: Taxonomy | None = None,
     small: int | None = None,
+    truth_dir: Path | str | None = None,
 ) -> ReportResult:
     """Write `OUT/report.html` (self-contained) and the family graph (`family.gexf`,
     `family.graphml`) for the case, and record it in the ledger.
 
     `names=True` shows names as written next to pseudonyms in the analyst's appendix and in
     the graph files; `analyst_copy=False` leaves out the people behind each count.
+    `truth_dir` (a synthetic testbed's `truth/` folder) adds the coder's precision and recall
+    per category and the family-circle measures against the truth.
     """
     out = Path(out_dir)
     try:
@@ -324,6 +352,11 @@ def write_report(
 
     quality = ("Per-category precision and recall of the coder can be measured on synthetic testbed cases "
                "(`karez testbed evaluate analyse`); see docs/analysis.md.")
+    if truth_dir is not None:
+        evaluation = _evaluation(case, truth_dir, b)
+        sections.append({"id": "evaluation", "title": "Evaluation against the testbed's truth (synthetic case)",
+                         "blocks": evaluation})
+        quality = "This is a synthetic testbed case: see the section \"Evaluation against the testbed's truth\"."
     coded_share = 1 - len(uncoded) / n_reasons if n_reasons else 0.0
     figures = [
         ("people with a stated reason or detention", len(persons)),

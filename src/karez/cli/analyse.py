@@ -223,6 +223,8 @@ def register(app: typer.Typer) -> None:
         names: bool = typer.Option(False, "--names", help="Show names as written (confidential copy)."),
         members: bool = typer.Option(True, "--members/--no-members",
                                      help="Link each count to the pseudonyms behind it (analyst's copy)."),
+        truth: Path | None = typer.Option(None, "--truth", help="A synthetic testbed's truth folder: "
+                                          "adds the evaluation of coder and circles."),
         json_output: bool = JSON_OPT,
     ) -> None:
         """Write a self-contained HTML report of the case (charts, tables, circles, timeline,
@@ -231,7 +233,7 @@ def register(app: typer.Typer) -> None:
         from karez.custody import Case
 
         with Case.open(case_path) as case:
-            result = write_report(case, out, names=names, analyst_copy=members)
+            result = write_report(case, out, names=names, analyst_copy=members, truth_dir=truth)
         if json_output:
             print_json({"report": str(result.path), "sha256": result.sha256,
                         "graphs": [str(p) for p in result.graph_files], "tables": result.tables,
