@@ -95,7 +95,8 @@ def test_evaluate_counts_recall_per_fault_type_and_false_findings(case, builder:
     pd.DataFrame(faults).to_parquet(truth_dir / "faults.parquet")
     verify(case, today=TODAY)
     result = evaluate(case, truth_dir)
-    assert result["recall_by_fault_type"]["check_digit"] == {"injected": 10, "found": 10, "recall": 1.0}
+    assert result["recall_by_fault_type"]["check_digit"] == {"injected": 10, "erased": 0, "found": 10,
+                                                             "recall": 1.0}
     assert result["recall_by_fault_type"]["sex"]["recall"] == 1.0
     assert result["false_findings"] == 0
     assert result["precision"] == 1.0
@@ -109,3 +110,31 @@ def test_evaluate_needs_a_verified_case(tmp_path):
             assert "karez verify" in str(error)
         else:  # pragma: no cover
             raise AssertionError("evaluate ran on a case never verified")
+
+
+def test_evaluate_sets_apart_a_fault_a_later_blank_erased(case, builder: CaseBuilder, tmp_path):
+    wrong = make_id(KARAKAX, "19800115", 11, valid=False)
+    shown = builder.record()
+    builder.mention(shown, name="人甲·乙", id_number=wrong)
+    blanked = builder.record()
+    builder.mention(blanked, name="人丙·乙", id_number=None)
+    locator = {"file": "synthetic-list.xlsx", "sheet": "名单", "page": None, "person_key": "subject",
+               "ordinal": 0, "field": "id_number"}
+    right = make_id(KARAKAX, "19800115", 11)
+    faults = [
+        {**locator, "row_number": 2, "fault_type": "id_wrong_digit", "true_value": right,
+         "written_value": wrong},
+        # the same cell of row 3: a digit miswritten, then the cell left blank
+        {**locator, "row_number": 3, "fault_type": "id_wrong_digit", "true_value": right,
+         "written_value": wrong},
+        {**locator, "row_number": 3, "fault_type": "missing_field", "true_value": wrong,
+         "written_value": ""},
+    ]
+    truth_dir = tmp_path / "truth"
+    truth_dir.mkdir()
+    pd.DataFrame(faults).to_parquet(truth_dir / "faults.parquet")
+    verify(case, today=TODAY)
+    result = evaluate(case, truth_dir)
+    assert result["recall_by_fault_type"]["id_wrong_digit"] == {"injected": 2, "erased": 1, "found": 1,
+                                                                "recall": 1.0}
+    assert result["recall_by_fault_type"]["missing_field"]["injected"] == 1

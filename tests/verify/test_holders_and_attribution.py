@@ -179,3 +179,28 @@ def test_an_internee_listed_again_in_another_writing(case, builder: CaseBuilder)
     [finding] = by_check(report, "person_listed_twice")
     assert finding.mention_id == again and finding.mention_id != first
     assert finding.values["name_there"] == "艾合买提·拜克日"
+
+
+def test_names_differing_only_in_separators_are_one_name(case, builder: CaseBuilder):
+    shared = make_id(KARAKAX, "19440607", 397)
+    for name in ("阿不都热依木孜亚", "阿不都热依木孜亚", "阿不都热依木·孜亚"):
+        builder.mention(builder.record(), role="relative", person_key="family", name=name,
+                        id_number=shared)
+    report = verify(case, today=TODAY)
+    assert {f.severity for f in by_check(report, "id_several_names")} == {"info"}
+
+
+def test_parent_ages_ignore_a_number_the_persons_own_age_contradicts(case, builder: CaseBuilder):
+    for i in range(6):  # rows that fix the year the ages are stated at (2019, nominal)
+        builder.mention(builder.record(), name=f"人{i}·乙", age=2019 - 1980 + 1, age_kind="nominal",
+                        id_number=make_id(KARAKAX, "19800101", 20 + 2 * i))
+    rec = builder.record()
+    # aged 21 but carrying the number of someone born in 1948
+    person = builder.mention(rec, name="阿依古丽·阿卜杜米吉提", sex="F", age=21, age_kind="nominal",
+                             id_number=make_id(KARAKAX, "19480128", 248))
+    mother = builder.mention(rec, role="relative", person_key="family", name="海皮再·巴热提",
+                             id_number=make_id(KARAKAX, "19620929", 170))
+    builder.relation(rec, mother, person, "mother", "母亲")
+    report = verify(case, today=TODAY)
+    assert person in {f.mention_id for f in by_check(report, "age_vs_birth_date")}
+    assert by_check(report, "parent_child_age") == []

@@ -4,7 +4,9 @@ A fault is found when a warning or error finding sits on the mention it was inje
 (matched by file, sheet, page, row, person key and position in the cell) or, for faults of a
 whole row, on that row. Information notes are not counted either way: they are not claims
 that something is wrong. False findings are warnings and errors on mentions and rows where
-nothing was injected, given per 1,000 clean mentions.
+nothing was injected, given per 1,000 clean mentions. A fault that a later fault erased (an ID
+number miswritten, then the cell left blank) cannot be seen in the file: it is reported as
+`erased` and left out of recall.
 """
 
 from __future__ import annotations
@@ -40,6 +42,23 @@ def _normalise(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
+def _without_erased(faults: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split off faults that a later fault on the same cell erased: a `missing_field` that
+    blanked the value an earlier fault wrote (its true value is that written value). Nothing of
+    the earlier fault is left in the file, so no check can find it; it is counted apart
+    (`erased`), not in recall."""
+    if "field" not in faults.columns or faults.empty:
+        return faults, faults.iloc[0:0]
+    cell = [*KEY, "field"]
+    blanks = faults[faults["fault_type"] == "missing_field"][[*cell, "true_value"]]
+    blanks = blanks.rename(columns={"true_value": "written_value"}).assign(_erased=True)
+    marked = faults.merge(blanks, on=[*cell, "written_value"], how="left")
+    erased = marked["_erased"].fillna(False).astype(bool) & (marked["fault_type"] != "missing_field")
+    erased = erased & marked["written_value"].astype("string").fillna("").ne("")
+    kept = marked.loc[~erased].drop(columns="_erased")
+    return kept, marked.loc[erased].drop(columns="_erased")
+
+
 def evaluate(case: Any, truth: Any) -> dict[str, Any]:
     """Recall per injected fault type, precision per check, false findings per 1,000 clean rows.
 
@@ -71,6 +90,7 @@ def evaluate(case: Any, truth: Any) -> dict[str, Any]:
     faults = _normalise(_faults(truth), KEY)
     # Only the case's files are judged (a truth folder may describe leaks not ingested here).
     faults = faults[faults["file"].isin(set(mentions["file"].dropna()))]
+    faults, erased = _without_erased(faults)
 
     mention_level = faults["person_key"].notna()
     fault_mentions = faults[mention_level].merge(mentions, on=KEY, how="left")
@@ -90,9 +110,11 @@ def evaluate(case: Any, truth: Any) -> dict[str, Any]:
     ]
     judged = pd.concat([fault_mentions, row_faults], ignore_index=True)
     by_type: dict[str, dict[str, Any]] = {}
+    erased_by_type = erased["fault_type"].astype(str).value_counts().to_dict()
     for fault_type, group in judged.groupby("fault_type"):
         by_type[str(fault_type)] = {
-            "injected": int(len(group)),
+            "injected": int(len(group)) + int(erased_by_type.get(str(fault_type), 0)),
+            "erased": int(erased_by_type.get(str(fault_type), 0)),
             "found": int(group["found"].sum()),
             "recall": round(float(group["found"].mean()), 4) if len(group) else None,
         }
