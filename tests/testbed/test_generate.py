@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import pdfplumber
 import pytest
+from stdnum import numdb
 from stdnum.cn import ric
 
 from karez.testbed import DEFAULT_RATES, Truth, generate
-from karez.testbed.idnumbers import is_valid
+from karez.testbed.idnumbers import REGIONS, is_valid
 from karez.testbed.lexicon import load_lexicon
 from karez.testbed.scripts import uly_to_arabic
 
@@ -37,18 +38,44 @@ def test_other_seed_differs(small_testbed, tmp_path):
     assert _digest(out)["leaks/register.csv"] != _digest(other)["leaks/register.csv"]
 
 
+def _stdnum_county(code: str) -> tuple[str, int | None]:
+    """python-stdnum's county name for a region code and the first year its table gives it."""
+    results = numdb.get("cn/loc").info(code)
+    county = {k: v for _part, props in results for k, v in props.items()}["county"]
+    if county.startswith("["):
+        years, name = county[1:].split("]")
+        return name, int(years.split("-")[0]) if years.split("-")[0] else None
+    return county, None
+
+
 def test_every_person_id_is_valid_gb11643(small_testbed):
     out, _ = small_testbed
     persons = Truth(out / "truth").persons
     assert persons["id_number"].is_unique
-    # python-stdnum computes the ISO 7064 MOD 11-2 check independently of karez.
+    # python-stdnum checks each part independently of karez: ISO 7064 MOD 11-2, the date.
     assert all(ric.calc_check_digit(i) == i[17] for i in persons["id_number"])
-    county = persons[persons["region_code"] == "653222"]
-    assert all(ric.is_valid(i) for i in county["id_number"])
+    assert (persons["id_number"].map(ric.get_birth_date) == persons["birth_date"]).all()
     sex_digit = persons["id_number"].str[16].astype(int) % 2
     assert ((sex_digit == 1) == (persons["sex"] == "M")).all()
-    birth = pd.to_datetime(persons["id_number"].str[6:14], format="%Y%m%d").dt.date
-    assert (birth == persons["birth_date"]).all()
+    # Every region code is a Hotan prefecture code of stdnum's GB/T 2260 table, under the
+    # same name and first year as ours.
+    regions = {r.code: r for r in REGIONS}
+    for code in persons["region_code"].unique():
+        name, first_year = _stdnum_county(code)
+        assert name == regions[code].chinese, code
+        assert first_year in (None, regions[code].valid_from), code
+    # stdnum also rejects a code for birth years before the code existed: it takes the birth
+    # year for the year of assignment. GB 11643 gives the code of the residence when the
+    # number was first assigned (1985 at the earliest), so a Hotan city resident born in
+    # 1950 rightly carries 653201. That is the only rejection, and it does occur.
+    valid = persons["id_number"].map(ric.is_valid)
+    year = pd.to_datetime(persons["birth_date"]).dt.year
+    first_year = persons["region_code"].map(lambda code: regions[code].valid_from)
+    assert (valid == (year >= first_year) | (persons["region_code"] != "653201")).all()
+    assert (~valid).any() and valid[persons["region_code"] == "653201"].any()
+    assert valid[persons["region_code"] == "653222"].all()
+    # No number carries a code before it existed: issued at birth or in 1985 at the earliest.
+    assert (np.maximum(year, 1985) >= first_year).all()
 
 
 def test_written_ids_validity_matches_id_faults(small_testbed):
@@ -145,7 +172,10 @@ def test_true_total_and_lists_overlap(small_testbed):
     assert summary["lists"]["on_any_list"] < summary["true_detained"]  # some are on no list
     both = (persons["on_karakax_list"] & persons["on_police_status"]).sum()
     assert 0 < both < min(summary["lists"]["karakax_list"], summary["lists"]["police_status"])
-    assert 200 <= summary["lists"]["karakax_list"] <= 400
+    assert 270 <= summary["lists"]["karakax_list"] <= 330
+    # a realistic few dozen testimonies, some people reported by more than one relative
+    assert 25 <= summary["leaks"]["testimonies.jsonl"]["rows"] <= 80
+    assert 0 < summary["lists"]["testimonies"] < summary["lists"]["karakax_list"]
 
 
 def test_reasons_carry_categories_and_phrasings(small_testbed):

@@ -26,7 +26,7 @@ def save_workbook(workbook: Workbook, path: Path, note: str) -> None:
     props.creator = "karez testbed"
     props.created = FIXED_TIME
     sheet = workbook.create_sheet("说明")
-    sheet["A1"] = note
+    sheet.append([note])
     workbook.save(path)
     # openpyxl stamps the save time into core.xml and every zip entry; pin both.
     with zipfile.ZipFile(path) as archive:

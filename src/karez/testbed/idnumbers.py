@@ -27,10 +27,12 @@ class Region:
 
 
 # Hotan prefecture (6532). Sources: GB/T 2260 and public administrative histories (Hotan city
-# was split off Hotan county in 1983, its code 653201 in use from 1984; Kunyu city, 659009,
-# a XPCC city carved out of Hotan, Karakax and Pishan counties in 2016). See docs/testbed.md.
+# was split off Hotan county in 1983, code 653201; Kunyu city, 659009, a XPCC city carved out
+# of Hotan, Karakax and Pishan counties in 2016); the years agree with the code table
+# python-stdnum ships (stdnum/cn/loc.dat, from Chinese Wikipedia's list of GB/T 2260 codes:
+# "[1983-]和田市", "[2016-]昆玉市"). See docs/testbed.md.
 REGIONS: tuple[Region, ...] = (
-    Region("653201", "和田市", "Xoten shehiri", 1984),
+    Region("653201", "和田市", "Xoten shehiri", 1983),
     Region("653221", "和田县", "Xoten nahiyesi", 1950),
     Region("653222", "墨玉县", "Qaraqash nahiyesi", 1950),
     Region("653223", "皮山县", "Guma nahiyesi", 1950),

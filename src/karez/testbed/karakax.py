@@ -99,13 +99,11 @@ def _children_of(persons: pd.DataFrame) -> dict[int, list[int]]:
     return children
 
 
-def _relatives(persons: pd.DataFrame, subject: int, children: dict[int, list[int]]) -> list[tuple[str, int]]:
-    """(relationship word, person index) of a subject's parents, spouse, children, siblings."""
-    father = persons["father_index"].to_numpy()
-    mother = persons["mother_index"].to_numpy()
-    spouse = persons["spouse_index"].to_numpy()
-    male = persons["sex"].to_numpy() == "M"
-    birth = persons["birth_date"].to_numpy()
+def _relatives(family: dict[str, np.ndarray], subject: int, children: dict[int, list[int]]) -> list[tuple[str, int]]:
+    """(relationship word, person index) of a subject's parents, spouse, children, siblings.
+    `family` holds the population's father/mother/spouse index, male and birth arrays."""
+    father, mother, spouse = family["father"], family["mother"], family["spouse"]
+    male, birth = family["male"], family["birth"]
     out: list[tuple[str, int]] = []
     if father[subject] >= 0:
         out.append(("父亲", int(father[subject])))
@@ -125,15 +123,42 @@ def _relatives(persons: pd.DataFrame, subject: int, children: dict[int, list[int
     return out[:MAX_RELATIVES]
 
 
+LIST_INTERCEPT = 1.1  # logistic intercept of being on the list, in a covered village
+LIST_INTERCEPT_MAX = 2.5  # how far a small county may raise it to reach the list's size
+
+
+def _list_intercept(visibility: np.ndarray, target_rows: float) -> float:
+    """The intercept at which the expected number listed among `visibility` is the target
+    (never below LIST_INTERCEPT, never above LIST_INTERCEPT_MAX): bisection."""
+    def expected(a: float) -> float:
+        return float((1 / (1 + np.exp(-(a + 0.8 * visibility)))).sum())
+
+    low, high = LIST_INTERCEPT, LIST_INTERCEPT_MAX
+    if expected(low) >= target_rows:
+        return low
+    if expected(high) <= target_rows:
+        return high
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if expected(middle) < target_rows else (low, middle)
+    return (low + high) / 2
+
+
 def select_internees(ctx: Context, target_rows: int) -> pd.DataFrame:
     """Internees of the villages the list covers, each on it with a chance that grows with
-    their visibility (heterogeneity shared with the other lists)."""
+    their visibility (heterogeneity shared with the other lists). Villages are covered until
+    the expected size meets the target; when even the whole county falls short (the small
+    scale), the chance is raised, within bounds, to approach it."""
     det = ctx.detention.detainees
     village = ctx.population.persons["village"].to_numpy()[det["person_index"].to_numpy()]
-    chance = 1 / (1 + np.exp(-(1.1 + 0.8 * det["visibility"].to_numpy())))
+    visibility = det["visibility"].to_numpy()
+    # Duplicated rows add about duplicate_row of the list; aim at the rest.
+    target = target_rows / (1 + ctx.rates.duplicate_row)
+    intercept = _list_intercept(visibility, target)
+    chance = 1 / (1 + np.exp(-(intercept + 0.8 * visibility)))
     per_village = pd.Series(chance).groupby(village).sum()
     order = ctx.rng.permutation(per_village.index.to_numpy())
-    covered = order[: int(np.searchsorted(np.cumsum(per_village[order].to_numpy()), target_rows)) + 1]
+    covered = order[: int(np.searchsorted(np.cumsum(per_village[order].to_numpy()), target)) + 1]
     on_list = np.isin(village, covered) & (ctx.rng.random(len(det)) < chance)
     chosen = det[on_list].copy()
     chosen["village"] = village[on_list]
@@ -165,8 +190,11 @@ def render(ctx: Context, out_dir, target_rows: int) -> tuple[LeakOutput, pd.Data
     # Relatives inside the cell.
     rel_rows, rel_ord, rel_word, rel_person = [], [], [], []
     children = _children_of(persons)
+    family = {"father": persons["father_index"].to_numpy(), "mother": persons["mother_index"].to_numpy(),
+              "spouse": persons["spouse_index"].to_numpy(), "male": persons["sex"].to_numpy() == "M",
+              "birth": persons["birth_date"].to_numpy()}
     for row, person in enumerate(subject):
-        for ordinal, (word, relative) in enumerate(_relatives(persons, int(person), children)):
+        for ordinal, (word, relative) in enumerate(_relatives(family, int(person), children)):
             rel_rows.append(row)
             rel_ord.append(ordinal)
             rel_word.append(word)
@@ -182,10 +210,11 @@ def render(ctx: Context, out_dir, target_rows: int) -> tuple[LeakOutput, pd.Data
     status_of = det["status_2018"].to_dict()
     age_2018 = LIST_DATE_YEAR - persons["birth_date"].dt.year.to_numpy()
     entries: list[list[str]] = [[] for _ in range(n)]
+    alive, abroad = persons["alive"].to_numpy(), persons["abroad"].to_numpy()
     for k, (row, word, relative) in enumerate(zip(rel_rows, rel_word, rel_person, strict=True)):
-        if not persons["alive"].iat[relative]:
+        if not alive[relative]:
             status = "已故"
-        elif persons["abroad"].iat[relative]:
+        elif abroad[relative]:
             status = "在国外"
         elif relative in status_of:
             status = status_of[relative]

@@ -207,16 +207,20 @@ def render_police(ctx: Context, out_dir: Path, on_karakax: set[str]) -> tuple[Le
     month_only = rng.random(n) < 0.3
     dates = [f"{d.year}年{d.month}月" if m else f"{d.year}-{d.month:02d}-{d.day:02d}" for d, m in zip(taken, month_only, strict=True)]
     status = np.where(rows["sentenced"], "已判刑", np.where(rows["released"], "已释放", "在押"))
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = POLICE_SHEET
-    sheet.append(["序号", "姓名", "身份证号", "性别", "年龄", "乡镇", "村", "目前状态", "所在场所", "收押时间", "刑期"])
     ages = 2019 - p["birth_date"].dt.year.to_numpy()
-    for i in range(n):
-        sentence = f"有期徒刑{rows['sentence_years'].iat[i]}年" if rows["sentenced"].iat[i] else None
-        sheet.append([i + 1, names[i], ids[i] or None, "男" if p["sex"].iat[i] == "M" else "女", int(ages[i]),
-                      villages["township_zh"].iat[village[i]], villages["village_zh"].iat[village[i]],
-                      status[i], rows["facility"].iat[i], dates[i], sentence])
+    sentence = np.where(rows["sentenced"].to_numpy(),
+                        np.char.add(np.char.add("有期徒刑", rows["sentence_years"].to_numpy().astype(str)), "年"), "")
+    columns = [
+        range(1, n + 1), names, ids, np.where(p["sex"].to_numpy() == "M", "男", "女"), ages,
+        villages["township_zh"].to_numpy()[village], villages["village_zh"].to_numpy()[village],
+        status, rows["facility"].to_numpy(), dates, sentence,
+    ]
+    # Write-only mode streams rows to the file: per-cell objects cost too much at large scale.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(POLICE_SHEET)
+    sheet.append(["序号", "姓名", "身份证号", "性别", "年龄", "乡镇", "村", "目前状态", "所在场所", "收押时间", "刑期"])
+    for values in zip(*(np.asarray(c, dtype=object).tolist() for c in columns), strict=True):
+        sheet.append([v if v != "" else None for v in values])
     save_workbook(workbook, out_dir / POLICE, ctx.note)
     (out_dir / "police_status.mapping.yaml").write_text(POLICE_MAPPING, encoding="utf-8")
     row_number = np.arange(n, dtype=np.int64) + 2
@@ -232,71 +236,100 @@ def render_police(ctx: Context, out_dir: Path, on_karakax: set[str]) -> tuple[Le
     return output, set(chosen["person_id"])
 
 
-RELATION_WORDS = {"father": "son", "mother": "son", "spouse": "spouse"}
+# A witness is the subject's <word>: by the subject's place in the witness's family and the
+# witness's sex (True = male).
+WITNESS_IS = {
+    "parent": {True: "son", False: "daughter"},
+    "sibling": {True: "brother", False: "sister"},
+    "spouse": {True: "husband", False: "wife"},
+    "child": {True: "father", False: "mother"},
+}
+WITNESS_SPEAKS = 0.75  # share of relatives abroad who testify at all (fear keeps the others silent)
+
+
+def _kin_of(persons: pd.DataFrame) -> tuple[dict[int, list[int]], np.ndarray, np.ndarray, np.ndarray]:
+    """Children per parent index (father and mother), and the father, mother, spouse arrays."""
+    father = persons["father_index"].to_numpy()
+    mother = persons["mother_index"].to_numpy()
+    children: dict[int, list[int]] = {}
+    for parent in (father, mother):
+        for child in np.flatnonzero(parent >= 0):
+            children.setdefault(int(parent[child]), []).append(int(child))
+    return children, father, mother, persons["spouse_index"].to_numpy()
 
 
 def render_testimonies(ctx: Context, out_dir: Path) -> tuple[LeakOutput, set[str]]:
-    """Relatives abroad tell of detained family members, in Latin script as they spell it."""
+    """Relatives abroad tell of detained family members, in Latin script as they spell it.
+
+    A relative abroad testifies at all with chance WITNESS_SPEAKS, and then about each detained
+    parent, sibling, spouse or child with a chance that grows with the subject's visibility
+    (the heterogeneity every list shares). Two siblings abroad may both report their father:
+    one person, several testimonies, as in the real collections."""
     rng, lex = ctx.rng, ctx.lexicon
     persons = ctx.population.persons
+    villages = ctx.population.villages
     det = ctx.detention.detainees
-    father = persons["father_index"].to_numpy()
+    children, father, mother, spouse = _kin_of(persons)
     abroad = persons["abroad"].to_numpy()
-    abroad_idx = np.flatnonzero(abroad)
-    sex = persons["sex"].to_numpy()
-    male_word = {True: "son", False: "daughter"}
-    lines, mention_rows, witness_ids, subject_ids = [], [], [], []
-    detained_ids = set(det["person_index"].tolist())
-    vis = dict(zip(det["person_index"], det["visibility"], strict=True))
-    taken = dict(zip(det["person_index"], det["detained_on"].to_numpy().astype("datetime64[D]").astype(object), strict=True))
-    where = dict(zip(det["person_index"], det["first_facility"], strict=True))
-    siblings: dict[int, list[int]] = {}
-    for child in np.flatnonzero(father >= 0):
-        siblings.setdefault(int(father[child]), []).append(int(child))
-    for witness in abroad_idx:
+    male = persons["sex"].to_numpy() == "M"
+    given = persons["given_name_id"].to_numpy()
+    father_name = persons["father_name_id"].to_numpy()
+    birth_year = persons["birth_date"].dt.year.to_numpy()
+    village = persons["village"].to_numpy()
+    village_uly = villages["village_uly"].to_numpy()
+    country = persons["abroad_country"].to_numpy()
+    person_id = persons["person_id"].to_numpy()
+    detained_at = np.full(len(persons), -1)
+    detained_at[det["person_index"].to_numpy()] = np.arange(len(det))
+    visibility = det["visibility"].to_numpy()
+    taken = det["detained_on"].to_numpy().astype("datetime64[D]").astype(object)
+    where = det["first_facility"].to_numpy()
+    lines, witness_ids, subject_ids = [], [], []
+    for witness in np.flatnonzero(abroad):
+        if rng.random() >= WITNESS_SPEAKS:
+            continue
         kin: list[tuple[int, str]] = []
+        for parent in (father[witness], mother[witness]):
+            if parent >= 0:
+                kin.append((int(parent), "parent"))
         if father[witness] >= 0:
-            kin.append((int(father[witness]), male_word[sex[witness] == "M"]))
-            for sibling in siblings.get(int(father[witness]), []):
-                if sibling != witness:
-                    kin.append((int(sibling), "brother" if sex[witness] == "M" else "sister"))
-        for person, relation in kin:
-            if person not in detained_ids:
-                continue
-            if rng.random() > 1 / (1 + np.exp(-(-0.2 + 0.5 * vis[person]))):
+            kin.extend((s, "sibling") for s in children.get(int(father[witness]), []) if s != witness)
+        if spouse[witness] >= 0 and not abroad[spouse[witness]]:
+            kin.append((int(spouse[witness]), "spouse"))
+        kin.extend((c, "child") for c in children.get(int(witness), []))
+        for person, place in kin:
+            d = detained_at[person]
+            if d < 0 or rng.random() >= 1 / (1 + np.exp(-(0.8 + 0.5 * visibility[d]))):
                 continue
             spelling = lex.english if rng.random() < 0.6 else lex.turkish
-            w_name = f"{spelling[persons['given_name_id'].iat[witness]]} {spelling[persons['father_name_id'].iat[witness]]}"
-            s_name = f"{spelling[persons['given_name_id'].iat[person]]} {spelling[persons['father_name_id'].iat[person]]}"
-            year = persons["birth_date"].iat[person].year + int(rng.integers(-2, 3))  # remembered roughly
-            village = ctx.population.villages.iloc[persons["village"].iat[person]]
-            day = taken[person]
+            day = taken[d]
+            year = birth_year[person] + int(rng.integers(-2, 3))  # remembered roughly
             record = {
                 "_synthetic": ctx.note,
                 "testimony_id": f"T{len(lines) + 1:05d}",
-                "witness": {"name": w_name, "country": persons["abroad_country"].iat[witness],
-                            "relationship": relation},
+                "witness": {"name": f"{spelling[given[witness]]} {spelling[father_name[witness]]}",
+                            "country": country[witness], "relationship": WITNESS_IS[place][bool(male[witness])]},
                 "missing_person": {
-                    "name": s_name, "sex": "male" if sex[person] == "M" else "female",
+                    "name": f"{spelling[given[person]]} {spelling[father_name[person]]}",
+                    "sex": "male" if male[person] else "female",
                     "birth_year": str(year),
-                    "home_village": f"{village['village_uly']}, Qaraqash",
+                    "home_village": f"{village_uly[village[person]]}, Qaraqash",
                     "taken": f"{day.year}-{day.month:02d}" if rng.random() < 0.7 else str(day.year),
-                    "where": FACILITIES_LATIN[where[person]] if rng.random() < 0.5 else "unknown",
+                    "where": FACILITIES_LATIN[where[d]] if rng.random() < 0.5 else "unknown",
                     "last_contact": f"{max(day.year - 1, 2016)}",
                 },
             }
             lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
-            mention_rows.append(len(lines))
-            witness_ids.append(persons["person_id"].iat[witness])
-            subject_ids.append(persons["person_id"].iat[person])
+            witness_ids.append(person_id[witness])
+            subject_ids.append(person_id[person])
     (out_dir / TESTIMONIES).write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
     (out_dir / "testimonies.mapping.yaml").write_text(TESTIMONY_MAPPING, encoding="utf-8")
-    rows = np.array(mention_rows, dtype=np.int64)
+    rows = np.arange(1, len(lines) + 1, dtype=np.int64)
     mentions = [
         pd.DataFrame({"file": TESTIMONIES, "sheet": None, "page": None, "row_number": rows,
-                      "person_key": "witness", "ordinal": 0, "person_id": witness_ids}),
+                      "person_key": "witness", "ordinal": 0, "person_id": pd.Series(witness_ids, dtype=object)}),
         pd.DataFrame({"file": TESTIMONIES, "sheet": None, "page": None, "row_number": rows,
-                      "person_key": "subject", "ordinal": 0, "person_id": subject_ids}),
+                      "person_key": "subject", "ordinal": 0, "person_id": pd.Series(subject_ids, dtype=object)}),
     ]
     return LeakOutput(files=[TESTIMONIES], mentions=mentions, rows={TESTIMONIES: len(lines)}), set(subject_ids)
 

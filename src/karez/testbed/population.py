@@ -46,6 +46,7 @@ ABROAD_COUNTRIES = (("Turkey", 0.45), ("Kazakhstan", 0.15), ("Kyrgyzstan", 0.08)
                     ("Germany", 0.05), ("United States", 0.05), ("Australia", 0.03))
 CLANS_PER_VILLAGE = 60
 VILLAGES_PER_TOWNSHIP = 12
+ABROAD_SHARE = 0.05  # of adults born 1955-1998 who did not marry in: see docs/testbed.md
 PEOPLE_PER_CLAN = 11.9  # measured average of the model below, used to size a population
 
 
@@ -183,7 +184,7 @@ def build_population(rng: np.random.Generator, target_people: int, lexicon: Lexi
     birth = _dates(rng, year)
     alive = (REFERENCE_YEAR - year) < rng.normal(76, 9, size=n)
     adult_migrant = (generation >= 2) & (year >= 1955) & (year <= 1998) & (wives_mask(n, wives) == 0)
-    abroad = adult_migrant & (rng.random(n) < 0.025) & alive
+    abroad = adult_migrant & (rng.random(n) < ABROAD_SHARE) & alive
     countries = np.array([c for c, _ in ABROAD_COUNTRIES])
     weights = np.array([w for _, w in ABROAD_COUNTRIES])
     country = np.where(abroad, rng.choice(countries, size=n, p=weights / weights.sum()), "")
