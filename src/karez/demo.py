@@ -74,16 +74,23 @@ def run(out: Path, *, seed: int = 2020, scale: str = "small") -> dict:
         console.print(f"({time.perf_counter() - t:.1f} s)")
 
         t = _step("6. Estimate how many were detained (karez estimate)")
-        from karez.estimate import compare_case
+        from karez.estimate import capture_histories, compare
 
-        results = compare_case(case)
+        # The PDF is a rendering of the same list as the XLSX, and the register names residents,
+        # not detainees: the lists for estimation are the independent lists of detainees.
+        lists = ["karakax_list.xlsx", "police_status.xlsx", "testimonies.jsonl"]
+        histories = capture_histories(case, lists)
+        results = compare(histories, ("independence", "stepwise", "lcmcr"), seed=seed, iterations=2_000, burn_in=500)
         for result in results:
-            interval = result.interval if result.interval else ("-", "-")
-            console.print(f"  {result.method:<12} {result.estimate!s:>8}  interval {interval[0]}–{interval[1]}")
-        console.print(f"true number detained in this synthetic county: {summary['true_detained']}")
+            low, high = result.interval if result.interval else (float("nan"), float("nan"))
+            console.print(f"  {result.method:<12} {result.estimate:>8,.0f}  95% interval {low:,.0f}–{high:,.0f}  ({result.model})")
+            for warning in result.warnings[:1]:
+                console.print(f"    [yellow]{warning}[/]")
+        console.print(f"true number detained in this synthetic county: {summary['true_detained']} "
+                      f"(observed on these lists: {histories.n_observed})  ({time.perf_counter() - t:.1f} s)")
 
         t = _step("7. Analyse and report (karez report)")
-        from karez.analyse.report import write_report
+        from karez.analyse import write_report
 
         written = write_report(case, out / "report")
         made["report"] = str(written.path)
