@@ -50,12 +50,17 @@ def sound_key(text: str) -> str:
     return "".join(lazy_pinyin(text.strip())).lower().replace(" ", "")
 
 
-@lru_cache(maxsize=1_000_000)
 def name_similarity(a: str, b: str) -> float:
     """Similarity in [0, 1] of two writings: 1.0 when they differ only in the separators between
     parts (阿不都热依木·孜亚 / 阿不都热依木孜亚), else the names stage's comparison (it knows
     transcription variants such as 阿不都 / 阿卜杜 and 艾买提 / 艾合买提), else 1.0 for the
-    same sound and 0.0 otherwise. Cached: the checks ask about the same pairs more than once."""
+    same sound and 0.0 otherwise. Symmetric, and cached: several checks ask about one pair,
+    in either order."""
+    return _pair_similarity(a, b) if a <= b else _pair_similarity(b, a)
+
+
+@lru_cache(maxsize=1_000_000)
+def _pair_similarity(a: str, b: str) -> float:
     if _SEPARATORS.sub("", a) == _SEPARATORS.sub("", b):
         return 1.0
     try:
