@@ -141,3 +141,22 @@ def test_quick_existence_certificate_agrees_with_the_linear_program(support, pai
     design = design_matrix(patterns_matrix(4), tuple(sorted(pairs)))
     if _positive_direction_exists(design, support_arr):
         assert _lp_margin_test(design, support_arr.astype(float)) > LP_TOLERANCE
+
+
+@pytest.mark.slow
+def test_cached_checks_agree_with_plain_tests_on_large_uk_models(uk5):
+    """Regression: on big 5-list models an ill-conditioned null-space solve once produced a
+    false certificate of existence. Every shortcut (certificate, caches) must give the
+    verdict of the plain linear program and rank test."""
+    from karez.estimate.loglinear import LP_TOLERANCE, _lp_margin_test
+
+    checker = ModelChecker(uk5.patterns)
+    support = uk5.counts > 0
+    models = sorted((m for m in hierarchical_models(5, 4) if len(m) >= 14), key=len, reverse=True)
+    assert len(models) > 50
+    for terms in models:
+        check = checker.check(uk5.counts, terms)
+        design = design_matrix(uk5.patterns[check.kept_cells], check.kept_terms)
+        plain = _lp_margin_test(design, support[check.kept_cells].astype(float)) > LP_TOLERANCE
+        plain = plain and np.linalg.matrix_rank(design) == design.shape[1]
+        assert check.ok == plain, terms

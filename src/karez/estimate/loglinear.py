@@ -108,7 +108,15 @@ def _positive_direction_exists(design: np.ndarray, support: np.ndarray) -> bool:
     if null.shape[1] == 0:
         return False
     weights, *_ = np.linalg.lstsq(null[zero], np.ones(int(zero.sum())), rcond=None)
-    return bool(np.min(null[zero] @ weights) > 0.5)
+    direction = null @ weights
+    scale = float(np.max(np.abs(direction)))
+    if not np.isfinite(scale) or scale == 0:
+        return False
+    direction /= scale
+    # Verify the certificate itself: an ill-conditioned solve can return a "direction" that
+    # is not in the null space at all. Then y + v/2 is strictly positive with y's margins.
+    in_null_space = float(np.max(np.abs(design.T @ direction))) < 1e-9 * max(1.0, float(np.abs(design).sum()))
+    return bool(in_null_space and np.min(direction[zero]) > 1e-6)
 
 
 class ModelChecker:
@@ -336,3 +344,54 @@ def _refusal(check: ModelCheck) -> str:
             "nobody in common, more parameters remain than the patterns can determine"
         )
     return "this model cannot be estimated: " + "; and ".join(parts) + ". Choose a smaller model."
+
+
+def fit_many(patterns: np.ndarray, counts: np.ndarray, checks: list[ModelCheck]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fit many models that passed their checks at once; returns log L, parameters, unobserved.
+
+    Newton steps run on the whole batch (designs padded to one width; a padded column has a
+    unit Hessian entry and zero gradient, so it stays at zero). Models the batch does not
+    bring to convergence are refitted one by one with `fit_model`, so the answers equal
+    those of `fit_model` up to the convergence tolerance.
+    """
+    if not checks:
+        return np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0)
+    n_models, n_cells = len(checks), patterns.shape[0]
+    width = 1 + patterns.shape[1] + max(len(c.kept_terms) for c in checks)
+    design = np.zeros((n_models, n_cells, width))
+    kept = np.zeros((n_models, n_cells))
+    padded = np.zeros((n_models, width))
+    for index, check in enumerate(checks):
+        columns = design_matrix(patterns, check.kept_terms)
+        design[index, :, : columns.shape[1]] = columns
+        kept[index] = check.kept_cells
+        padded[index, columns.shape[1]:] = 1.0
+    y = counts.astype(float)
+    eye = np.eye(width)
+    # Start: weighted least squares of log(y + 0.5) on each model's kept cells.
+    gram = np.einsum("mcp,mc,mcq->mpq", design, kept, design) + padded[:, :, None] * eye
+    beta = np.linalg.solve(gram, np.einsum("mcp,mc->mp", design, kept * np.log(y + 0.5))[..., None])[..., 0]
+    converged = np.zeros(n_models, dtype=bool)
+    for _ in range(60):
+        eta = np.einsum("mcp,mp->mc", design, beta)
+        mu = np.exp(np.minimum(eta, 700.0)) * kept
+        gradient = np.einsum("mcp,mc->mp", design, kept * y - mu)
+        hessian = np.einsum("mcp,mc,mcq->mpq", design, mu, design) + padded[:, :, None] * eye
+        try:
+            step = np.linalg.solve(hessian, gradient[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            break
+        beta = beta + step
+        converged = np.max(np.abs(step), axis=1) < 1e-9
+        if converged.all():
+            break
+    eta = np.einsum("mcp,mp->mc", design, beta)
+    mu = np.exp(np.minimum(eta, 700.0)) * kept
+    log_likelihood = np.sum(kept * y * eta - mu, axis=1)
+    parameters = np.array([1 + patterns.shape[1] + len(c.kept_terms) + len(c.infinite_terms) for c in checks])
+    unobserved = np.exp(beta[:, 0])
+    bad = ~converged | ~np.isfinite(log_likelihood) | ~np.isfinite(unobserved)
+    for index in np.flatnonzero(bad):
+        fit = fit_model(patterns, counts, checks[index])
+        log_likelihood[index], unobserved[index] = fit.log_likelihood, fit.unobserved
+    return log_likelihood, parameters, unobserved

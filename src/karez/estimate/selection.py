@@ -16,7 +16,7 @@ import numpy as np
 from scipy.special import pdtr, pdtrc
 
 from karez.estimate.errors import EstimateError, ModelNotEstimable
-from karez.estimate.loglinear import LoglinearFit, ModelChecker, Term, fit_model
+from karez.estimate.loglinear import LoglinearFit, ModelChecker, Term, fit_many, fit_model
 
 DEFAULT_PTHRESH = 0.02
 
@@ -142,25 +142,26 @@ def information_criterion(
     k = patterns.shape[1]
     n_observed = float(counts.sum())
     penalty = math.log(n_observed) if criterion == "bic" else 2.0
-    best: tuple[float, LoglinearFit] | None = None
     considered = refused = 0
+    key = checker.support_key(counts)
+    passing = []
     # Largest models first, so smaller ones inherit their passed existence tests.
-    models = sorted(hierarchical_models(k, max_order), key=len, reverse=True)
-    for terms in models:
+    for terms in sorted(hierarchical_models(k, max_order), key=len, reverse=True):
         considered += 1
-        check = checker.check(counts, terms)
-        if not check.ok:
+        check = checker.check(counts, terms, key)
+        if check.ok:
+            passing.append(check)
+        else:
             refused += 1
-            continue
-        fit = fit_model(patterns, counts, check, checker.starts)
-        score = -2.0 * fit.log_likelihood + fit.n_parameters * penalty
-        if best is None or score < best[0] - 1e-9:
-            best = (score, fit)
-    if best is None:
+    if not passing:
         raise ModelNotEstimable(
             f"no hierarchical model up to order {max_order} has a finite, identifiable estimate "
             f"on these data ({refused} refused); try the independence model",
             "mle_does_not_exist",
         )
+    log_likelihood, parameters, _ = fit_many(patterns, counts, passing)
+    scores = -2.0 * log_likelihood + parameters * penalty
+    chosen = int(np.argmin(scores))
+    best = (float(scores[chosen]), fit_model(patterns, counts, passing[chosen], checker.starts))
     trail = ({"criterion": criterion, "value": best[0], "max_order": max_order},)
     return Selection(best[1], trail, considered, refused)
