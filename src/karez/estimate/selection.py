@@ -7,6 +7,7 @@ replicate; a `ModelChecker` carries the cached existence tests between calls.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterator
@@ -124,6 +125,12 @@ def hierarchical_models(k: int, max_order: int) -> Iterator[tuple[Term, ...]]:
     yield from extend((), 2)
 
 
+@functools.lru_cache(maxsize=16)
+def _models_largest_first(k: int, max_order: int) -> tuple[tuple[Term, ...], ...]:
+    # Largest models first, so smaller ones inherit their passed existence tests.
+    return tuple(sorted(hierarchical_models(k, max_order), key=len, reverse=True))
+
+
 def information_criterion(
     patterns: np.ndarray,
     counts: np.ndarray,
@@ -145,8 +152,7 @@ def information_criterion(
     considered = refused = 0
     key = checker.support_key(counts)
     passing = []
-    # Largest models first, so smaller ones inherit their passed existence tests.
-    for terms in sorted(hierarchical_models(k, max_order), key=len, reverse=True):
+    for terms in _models_largest_first(k, max_order):
         considered += 1
         check = checker.check(counts, terms, key)
         if check.ok:
