@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
     @app.command("link")
     def link_command(
         case_path: Path = typer.Argument(..., help="The case folder."),
-        threshold: float = typer.Option(0.9, "--threshold", help="Pairs at or above this match probability join a person."),
+        threshold: float = typer.Option(0.75, "--threshold", help="Pairs at or above this match probability join a person."),
         engine: str = typer.Option("duckdb", "--engine", help="The linkage engine (duckdb)."),
         reuse_model: bool = typer.Option(False, "--reuse-model", help="Score with the last saved model instead of training."),
         show: int = typer.Option(20, "--show", help="How many persons found in several sources to print."),

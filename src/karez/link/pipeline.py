@@ -23,7 +23,7 @@ from karez.link.frame import build_frame, load_mentions
 from karez.link.model import ModelSpec, karez_model
 from karez.link.tables import ensure_tables
 
-DEFAULT_THRESHOLD = 0.9  # pairs at or above join a person
+DEFAULT_THRESHOLD = 0.75  # pairs at or above join a person (chosen on the small and medium testbeds)
 STORE_THRESHOLD = 0.05  # pairs at or above are kept (for review and explanation)
 MIN_LABELS = 10  # accepted pairs needed before reviewer decisions train m
 
