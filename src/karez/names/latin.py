@@ -30,11 +30,21 @@ _RULES = (
     ("tsch", "ch"), ("dzh", "j"), ("sch", "sh"), ("tch", "ch"), ("kh", "x"), ("dj", "j"),
     ("ph", "f"), ("oo", "u"), ("ou", "u"), ("ee", "i"), ("v", "w"), ("c", "j"),
 )
-# Syllables that Chinese transcriptions write and Uyghur spellings almost never do.
-_TELLTALES = frozenset(
-    {"ti", "mu", "fu", "er", "xun", "mai", "ai", "jiang", "ke", "si", "zi", "tuo", "xia",
-     "hei", "bai", "lai", "kai", "sai", "hai", "xi", "qi", "zhi", "te", "ze", "ge", "he"}
+# Evidence that a Latin word is pinyin of a Chinese transcription. Syllables such as
+# "si", "ke" or "mi" are common in Uyghur spellings too (Kasimi, Bekri), so they count
+# only as the *last* syllable, where a transcription writes a carrier vowel after a
+# final consonant (提 ti for t, 木 mu for m, 甫 fu for p, 尔 er for r, 孜 zi for z);
+# a few syllables betray pinyin anywhere (Maimaiti, Tuerxun, Aisikaer).
+_FINAL_CARRIERS = frozenset(
+    {"ti", "mu", "fu", "er", "ke", "si", "zi", "te", "ze", "ge", "he", "xun", "jiang", "ding"}
 )
+_STRONG_TELLTALES = frozenset(
+    {"xun", "jiang", "mai", "ai", "er", "tuo", "xia", "hei", "bai", "lai", "kai", "sai",
+     "hai", "zhi"}
+)
+# Russian-derived surnames end in -ov/-ev, which Uyghur writes -of/-ef (ئېلىيوف Éliyof,
+# ئابباسوف Abbasof); after v -> w these would read -ow/-ew.
+_RUSSIAN_ENDINGS = (("ow", "of"), ("ew", "ef"))
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +126,9 @@ def looks_like_pinyin(word: str) -> bool:
     syllables = segment_pinyin(word)
     if not syllables or len(syllables) < 2 or word in variants():
         return False
-    return any(syllable in _TELLTALES for syllable in syllables)
+    if syllables[-1] in _FINAL_CARRIERS:
+        return True
+    return any(syllable in _STRONG_TELLTALES for syllable in syllables)
 
 
 @lru_cache(maxsize=262144)
@@ -134,6 +146,10 @@ def latin_readings(word: str) -> tuple[tuple[str, float], ...]:
     readings: dict[str, float] = {direct: 1.0}
     if plain != direct and plain in variants():
         readings[to_uly_spelling(plain)] = 0.8
+    for ending, uyghur in _RUSSIAN_ENDINGS:
+        if direct.endswith(ending) and len(direct) > 4 and plain.endswith(("ov", "ev")):
+            readings = {direct[: -len(ending)] + uyghur: 1.0, direct: 0.9}
+            break
     syllables = segment_pinyin(plain)
     if syllables and len(syllables) >= 2:
         pinyin_weight = 1.0 if looks_like_pinyin(plain) else 0.6
