@@ -93,3 +93,8 @@ def test_the_split_by_person_is_fixed() -> None:
     people = sorted({row["person"] for row in _rows()})
     held_out = [person for person in people if half(person) == "held_out"]
     assert 0.3 < len(held_out) / len(people) < 0.7
+
+
+def test_hejia_is_the_conventional_writing_of_xoja() -> None:
+    assert names.readings("和加尼牙孜")[0][0] == "xojaniyaz"
+    assert names.similarity("和加尼牙孜", "Khoja Niyaz") >= 0.9
