@@ -16,7 +16,7 @@ import pandas as pd
 from karez.custody import Case
 from karez.errors import KarezError
 from karez.names import to_uly
-from karez.names.compare import skeleton
+from karez.names.compare import consonant_key, skeleton
 from karez.names.splink import name_columns
 
 # Columns of the frame that engines receive (besides the `karez.names` name columns).
@@ -38,6 +38,7 @@ FRAME_COLUMNS = (
     "sex",
     "township_skeleton",
     "village_skeleton",
+    "village_key",
     "father_rel_skeleton",
     "spouse_rel_skeleton",
     "household_names",
@@ -77,6 +78,21 @@ def place_skeleton(text: str) -> str | None:
     reading = to_uly(words)
     key = skeleton(reading.replace(" ", "")) if reading else ""
     return (key + number) or None
+
+
+@lru_cache(maxsize=200_000)
+def place_key(text: str) -> str | None:
+    """A coarser key of a place name for blocking: the consonants of its reading and its
+    number (库木巴格9村 reads 'kumubagh', "Qumbagh 9-kent" 'qumbagh': both 'kmbG9')."""
+    stripped = text.split(",")[0].split("，")[0].strip()
+    for _ in range(2):
+        stripped = _PLACE_SUFFIX.sub("", stripped).strip()
+    stripped = _PLACE_WORDS.sub(" ", stripped)
+    number = "".join(_DIGITS.findall(stripped))
+    words = _DIGITS.sub(" ", stripped).strip(" ,-·.")
+    reading = to_uly(words) if words else ""
+    key = consonant_key(reading.replace(" ", "")) if reading else ""
+    return (key + number) if key else None
 
 
 def _name_skeleton(text: object) -> str | None:
@@ -216,6 +232,7 @@ def build_frame(mentions: pd.DataFrame, *, reference_year: int | None = None) ->
     ]
     out["township_skeleton"] = [place_skeleton(t) if isinstance(t, str) else None for t in frame["township"]]
     out["village_skeleton"] = [place_skeleton(v) if isinstance(v, str) else None for v in frame["village"]]
+    out["village_key"] = [place_key(v) if isinstance(v, str) else None for v in frame["village"]]
     relative_cache: dict[str, str | None] = {}
     for column, target in (("father_rel", "father_rel_skeleton"), ("spouse_rel", "spouse_rel_skeleton")):
         values = []

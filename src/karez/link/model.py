@@ -169,6 +169,7 @@ def _place_comparison() -> Any:
             ).configure(is_null_level=True, label_for_charts="place missing"),
             cll.ExactMatchLevel("village_skeleton").configure(label_for_charts="same village"),
             cll.JaroWinklerLevel("village_skeleton", 0.88).configure(label_for_charts="village close"),
+            cll.ExactMatchLevel("village_key").configure(label_for_charts="village sounds alike"),
             cll.ExactMatchLevel("township_skeleton").configure(label_for_charts="same township"),
             cll.ElseLevel(),
         ],
@@ -219,9 +220,9 @@ BLOCKING = (
                  ("given_key", "father_key", "birth_lustrum")),
     BlockingRule("same given and father's name key, birth years in one shifted band",
                  ("given_key", "father_key", "birth_lustrum_shifted")),
-    BlockingRule("same given and father's name key and village", ("given_key", "father_key", "village_skeleton")),
+    BlockingRule("same given and father's name key and village", ("given_key", "father_key", "village_key")),
     BlockingRule("shared name part key and birth date", ("name_keys", "birth_date"), ("name_keys",)),
-    BlockingRule("shared name part key and village", ("name_keys", "village_skeleton"), ("name_keys",)),
+    BlockingRule("shared name part key and village", ("name_keys", "village_key"), ("name_keys",)),
     # relatives named without ID number or birth date: same given name key, and another
     # person of the record in common (a father named in the rows of two of his children)
     BlockingRule("same given name key and a shared household member", ("given_key", "household_names"),
@@ -234,7 +235,7 @@ BLOCKING_LARGE = (
     BlockingRule("same ID number", ("id_number",)),
     BlockingRule("same region and birth date in ID number", ("id_region_birth",)),
     BlockingRule("same given and father's name key and birth year", ("given_key", "father_key", "birth_year")),
-    BlockingRule("same given and father's name key and village", ("given_key", "father_key", "village_skeleton")),
+    BlockingRule("same given and father's name key and village", ("given_key", "father_key", "village_key")),
     BlockingRule("shared name part key and birth date", ("name_keys", "birth_date"), ("name_keys",)),
 )
 
