@@ -45,7 +45,7 @@ def test_counts_from_intersections_equal_counting_the_pairs(rows):
     table = _table([(f"P{p}", f"T{t}", s) for p, t, s in rows])
     scores = score_clusters(table)["pairwise"]
     predicted = true = correct = 0
-    for (i, x), (j, y) in itertools.combinations(enumerate(rows), 2):
+    for x, y in itertools.combinations(rows, 2):
         same_p, same_t = x[0] == y[0], x[1] == y[1]
         predicted += same_p
         true += same_t
