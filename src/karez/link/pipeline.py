@@ -320,4 +320,6 @@ def multi_source_persons(case: Case, limit: int | None = None) -> list[dict[str,
             ORDER BY len(sources) DESC, c.person_id
             {'' if limit is None else f'LIMIT {int(limit)}'}"""
     )
+    for row in rows:
+        row["names"] = row["names"] or []  # every mention of the person may lack a name
     return rows
