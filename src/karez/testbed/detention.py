@@ -174,35 +174,45 @@ def simulate_detention(rng: np.random.Generator, population: Population) -> Dete
     return Detention(detainees=detainees, events=all_events.reset_index(drop=True), households=households)
 
 
+REASON_CATEGORIES = ("religious_extremism_label", "religious_practice", "family_planning", "passport_travel",
+                     "relatives_abroad", "contact_abroad", "internet", "untrustworthy", "birth_decade",
+                     "relative_detained", "other")
+
+
 def _reasons(rng, index, male, year, abroad_kin, kin_detained, children, persons) -> list:
-    """For each detainee, 1-3 reason categories (with template arguments) fit to their facts."""
-    out = []
+    """For each detainee, 1-3 reason categories (with template arguments) fit to their facts.
+
+    Categories are drawn with weights that depend on the person's facts, without replacement
+    (Gumbel top-k: the k largest of log-weight plus Gumbel noise are a weighted draw without
+    replacement), all detainees at once."""
+    k = len(index)
     countries = persons["abroad_country"].to_numpy()
     father = persons["father_index"].to_numpy()
     # The country of a child abroad, per father (siblings' reasons name it).
     abroad_child = np.flatnonzero((countries != "") & (father >= 0))
     country_by_father = {int(father[c]): str(countries[c]) for c in abroad_child[::-1]}
-    for position, person in enumerate(index):
-        weights = {
-            "religious_extremism_label": 3.0, "religious_practice": 2.0,
-            "family_planning": 2.5 if children[person] >= 3 else 0.0, "passport_travel": 1.5,
-            "relatives_abroad": 4.0 if abroad_kin[person] else 0.0,
-            "contact_abroad": 2.0 if abroad_kin[person] else 0.3, "internet": 1.0,
-            "untrustworthy": 2.0, "birth_decade": 3.0 if 1980 <= year[person] <= 1989 else 0.0,
-            "relative_detained": 2.0 if kin_detained[position] else 0.0, "other": 0.5,
-        }
-        names = [name for name, w in weights.items() if w > 0]
-        p = np.array([weights[name] for name in names])
-        count = min(len(names), 1 + rng.binomial(2, 0.45))
-        chosen = rng.choice(names, size=count, replace=False, p=p / p.sum())
+    kin = abroad_kin[index]
+    born = year[index]
+    weights = np.column_stack([
+        np.full(k, 3.0), np.full(k, 2.0), np.where(children[index] >= 3, 2.5, 0.0), np.full(k, 1.5),
+        np.where(kin, 4.0, 0.0), np.where(kin, 2.0, 0.3), np.full(k, 1.0), np.full(k, 2.0),
+        np.where((born >= 1980) & (born <= 1989), 3.0, 0.0), np.where(kin_detained, 2.0, 0.0), np.full(k, 0.5),
+    ])
+    count = np.minimum((weights > 0).sum(axis=1), 1 + rng.binomial(2, 0.45, size=k))
+    with np.errstate(divide="ignore"):
+        keys = np.log(weights) + rng.gumbel(size=weights.shape)
+    order = np.argsort(-keys, axis=1, kind="stable")[:, :3]
+    start = rng.integers(2010, 2016, size=(k, 3))
+    length = rng.integers(1, 4, size=(k, 3))
+    kin_country = [COUNTRY_ZH.get(country_by_father.get(int(f), ""), "境外") for f in father[index]]
+    out = []
+    for row in range(k):
         items = []
-        for category in chosen:
-            start = int(rng.integers(2010, 2016))
-            args = {"a": start, "b": start + int(rng.integers(1, 4)), "country": "境外"}
-            if category == "relatives_abroad":
-                kin_country = country_by_father.get(int(father[person]), "")
-                args["country"] = COUNTRY_ZH.get(kin_country, "境外")
-            items.append((str(category), args))
+        for slot in range(int(count[row])):
+            category = REASON_CATEGORIES[order[row, slot]]
+            country = kin_country[row] if category == "relatives_abroad" else "境外"
+            a = int(start[row, slot])
+            items.append((category, {"a": a, "b": a + int(length[row, slot]), "country": country}))
         out.append(items)
     return out
 

@@ -13,6 +13,7 @@ import numpy as np
 
 WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 CHECK_CHARS = np.array(list("10X98765432"))
+CHECK_BYTES = np.frombuffer(b"10X98765432", dtype=np.uint8)
 
 
 @dataclass(frozen=True)
@@ -45,23 +46,48 @@ REGIONS: tuple[Region, ...] = (
 KARAKAX = "653222"
 
 
-def check_characters(bodies: np.ndarray) -> np.ndarray:
-    """The MOD 11-2 check character of each 17-digit body (int64 array)."""
+def _digits(bodies: np.ndarray) -> np.ndarray:
+    """The 17 digits of each body (int64), one row per body."""
     digits = np.empty((len(bodies), 17), dtype=np.int64)
     rest = bodies.astype(np.int64).copy()
     for position in range(16, -1, -1):
         digits[:, position] = rest % 10
         rest //= 10
-    return CHECK_CHARS[(digits @ WEIGHTS) % 11]
+    return digits
+
+
+def check_characters(bodies: np.ndarray) -> np.ndarray:
+    """The MOD 11-2 check character of each 17-digit body (int64 array)."""
+    return CHECK_CHARS[(_digits(bodies) @ WEIGHTS) % 11]
+
+
+def compact_dates(dates: np.ndarray) -> np.ndarray:
+    """YYYYMMDD as int64 for datetime64 dates (arithmetic, no string formatting)."""
+    days = np.asarray(dates, dtype="datetime64[D]")
+    months = days.astype("datetime64[M]")
+    year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = months.astype(np.int64) % 12 + 1
+    day = (days - months).astype(np.int64) + 1
+    return year * 10000 + month * 100 + day
 
 
 def make_id_numbers(region_codes: np.ndarray, birth_dates: np.ndarray, sequences: np.ndarray) -> np.ndarray:
     """18-character ID numbers from region codes (int), birth dates (datetime64[D]) and
     sequences (0-999, parity already encoding sex)."""
-    as_text = np.datetime_as_string(birth_dates.astype("datetime64[D]"), unit="D")
-    compact = np.char.replace(as_text, "-", "").astype(np.int64)
-    bodies = region_codes.astype(np.int64) * 10**11 + compact * 1000 + sequences.astype(np.int64)
-    return np.char.add(bodies.astype(str), check_characters(bodies)).astype(object)
+    bodies = id_bodies(region_codes, birth_dates, sequences)
+    digits = _digits(bodies)
+    # ASCII bytes of the 17 digits and the check character, viewed as 18-byte strings:
+    # formatting millions of numbers one by one is what this avoids.
+    chars = np.empty((len(bodies), 18), dtype=np.uint8)
+    chars[:, :17] = digits + ord("0")
+    chars[:, 17] = CHECK_BYTES[(digits @ WEIGHTS) % 11]
+    return chars.view("S18").ravel().astype("U18").astype(object)
+
+
+def id_bodies(region_codes: np.ndarray, birth_dates: np.ndarray, sequences: np.ndarray) -> np.ndarray:
+    """The first 17 digits as int64: region, birth date, sequence."""
+    return (np.asarray(region_codes, dtype=np.int64) * 10**11 + compact_dates(birth_dates) * 1000
+            + np.asarray(sequences, dtype=np.int64))
 
 
 def draw_sequences(rng: np.random.Generator, male: np.ndarray) -> np.ndarray:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
 
 from karez.testbed.detention import FACILITIES, phrase
 from karez.testbed.faults import (
@@ -17,8 +16,9 @@ from karez.testbed.faults import (
     write_chinese_names,
     write_id_numbers,
 )
-from karez.testbed.files import save_workbook
+from karez.testbed.files import SheetData, write_xlsx
 from karez.testbed.leakbase import Context, LeakOutput, locate
+from karez.testbed.population import Children
 
 XLSX = "karakax_list.xlsx"
 PDF = "karakax_list.pdf"
@@ -89,17 +89,7 @@ def mapping_text(fmt: str) -> str:
     return MAPPING.format(format=fmt, sheet=sheet, relationships=relationships)
 
 
-def _children_of(persons: pd.DataFrame) -> dict[int, list[int]]:
-    """Each parent's children (by father and by mother), in person order."""
-    children: dict[int, list[int]] = {}
-    for column in ("father_index", "mother_index"):
-        parent = persons[column].to_numpy()
-        for child in np.flatnonzero(parent >= 0):
-            children.setdefault(int(parent[child]), []).append(int(child))
-    return children
-
-
-def _relatives(family: dict[str, np.ndarray], subject: int, children: dict[int, list[int]]) -> list[tuple[str, int]]:
+def _relatives(family: dict[str, np.ndarray], subject: int, children: Children) -> list[tuple[str, int]]:
     """(relationship word, person index) of a subject's parents, spouse, children, siblings.
     `family` holds the population's father/mother/spouse index, male and birth arrays."""
     father, mother, spouse = family["father"], family["mother"], family["spouse"]
@@ -189,7 +179,7 @@ def render(ctx: Context, out_dir, target_rows: int) -> tuple[LeakOutput, pd.Data
 
     # Relatives inside the cell.
     rel_rows, rel_ord, rel_word, rel_person = [], [], [], []
-    children = _children_of(persons)
+    children = Children(persons)
     family = {"father": persons["father_index"].to_numpy(), "mother": persons["mother_index"].to_numpy(),
               "spouse": persons["spouse_index"].to_numpy(), "male": persons["sex"].to_numpy() == "M",
               "birth": persons["birth_date"].to_numpy()}
@@ -347,15 +337,10 @@ def render(ctx: Context, out_dir, target_rows: int) -> tuple[LeakOutput, pd.Data
 def _write_xlsx(ctx: Context, path, table: pd.DataFrame) -> np.ndarray:
     """Write the sheet; runs of the same township are merged cells (blank below the first).
     Returns the row numbers left blank by merging."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET
-    sheet.append(list(HEADERS))
-    for values in table.itertuples(index=False):
-        sheet.append([v if v != "" else None for v in values])
-    col = HEADERS.index("乡镇") + 1
-    township = table["乡镇"].to_numpy()
-    blanks = []
+    col = HEADERS.index("乡镇")
+    township = table["乡镇"].to_numpy(dtype=object)
+    blanks: list[int] = []
+    merges: list[tuple[int, int, int]] = []
     start = 0
     for i in range(1, len(table) + 1):
         if i == len(table) or township[i] != township[start]:
@@ -363,10 +348,14 @@ def _write_xlsx(ctx: Context, path, table: pd.DataFrame) -> np.ndarray:
             for run_start in range(start, i, 5):
                 run_end = min(run_start + 5, i) - 1
                 if run_end > run_start:
-                    sheet.merge_cells(start_row=run_start + 2, start_column=col, end_row=run_end + 2, end_column=col)
+                    merges.append((run_start + 2, run_end + 2, col + 1))
                     blanks.extend(range(run_start + 3, run_end + 3))
             start = i
-    save_workbook(workbook, path, ctx.note)
+    columns = [table[h].to_numpy(dtype=object).tolist() for h in HEADERS]
+    shown = township.copy()
+    shown[np.array(blanks, dtype=np.int64) - 2] = None  # a merged range keeps its first value only
+    columns[col] = shown.tolist()
+    write_xlsx(path, [SheetData(SHEET, HEADERS, columns, merges)], ctx.note)
     return np.array(blanks, dtype=np.int64)
 
 

@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from openpyxl import Workbook
 
 from karez.testbed.detention import FACILITIES, FACILITIES_LATIN
 from karez.testbed.faults import (
@@ -22,8 +21,9 @@ from karez.testbed.faults import (
     write_chinese_names,
     write_id_numbers,
 )
-from karez.testbed.files import save_workbook
+from karez.testbed.files import SheetData, write_xlsx
 from karez.testbed.leakbase import Context, LeakOutput, locate
+from karez.testbed.population import Children
 
 REGISTER = "register.csv"
 POLICE = "police_status.xlsx"
@@ -215,13 +215,9 @@ def render_police(ctx: Context, out_dir: Path, on_karakax: set[str]) -> tuple[Le
         villages["township_zh"].to_numpy()[village], villages["village_zh"].to_numpy()[village],
         status, rows["facility"].to_numpy(), dates, sentence,
     ]
-    # Write-only mode streams rows to the file: per-cell objects cost too much at large scale.
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(POLICE_SHEET)
-    sheet.append(["序号", "姓名", "身份证号", "性别", "年龄", "乡镇", "村", "目前状态", "所在场所", "收押时间", "刑期"])
-    for values in zip(*(np.asarray(c, dtype=object).tolist() for c in columns), strict=True):
-        sheet.append([v if v != "" else None for v in values])
-    save_workbook(workbook, out_dir / POLICE, ctx.note)
+    header = ["序号", "姓名", "身份证号", "性别", "年龄", "乡镇", "村", "目前状态", "所在场所", "收押时间", "刑期"]
+    write_xlsx(out_dir / POLICE, [SheetData(POLICE_SHEET, header, [np.asarray(c, dtype=object).tolist() for c in columns])],
+               ctx.note)
     (out_dir / "police_status.mapping.yaml").write_text(POLICE_MAPPING, encoding="utf-8")
     row_number = np.arange(n, dtype=np.int64) + 2
     seen = pd.Series(order).duplicated().to_numpy()
@@ -247,17 +243,6 @@ WITNESS_IS = {
 WITNESS_SPEAKS = 0.75  # share of relatives abroad who testify at all (fear keeps the others silent)
 
 
-def _kin_of(persons: pd.DataFrame) -> tuple[dict[int, list[int]], np.ndarray, np.ndarray, np.ndarray]:
-    """Children per parent index (father and mother), and the father, mother, spouse arrays."""
-    father = persons["father_index"].to_numpy()
-    mother = persons["mother_index"].to_numpy()
-    children: dict[int, list[int]] = {}
-    for parent in (father, mother):
-        for child in np.flatnonzero(parent >= 0):
-            children.setdefault(int(parent[child]), []).append(int(child))
-    return children, father, mother, persons["spouse_index"].to_numpy()
-
-
 def render_testimonies(ctx: Context, out_dir: Path) -> tuple[LeakOutput, set[str]]:
     """Relatives abroad tell of detained family members, in Latin script as they spell it.
 
@@ -269,7 +254,9 @@ def render_testimonies(ctx: Context, out_dir: Path) -> tuple[LeakOutput, set[str
     persons = ctx.population.persons
     villages = ctx.population.villages
     det = ctx.detention.detainees
-    children, father, mother, spouse = _kin_of(persons)
+    children = Children(persons)
+    father, mother = persons["father_index"].to_numpy(), persons["mother_index"].to_numpy()
+    spouse = persons["spouse_index"].to_numpy()
     abroad = persons["abroad"].to_numpy()
     male = persons["sex"].to_numpy() == "M"
     given = persons["given_name_id"].to_numpy()

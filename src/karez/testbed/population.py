@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from karez.testbed.idnumbers import KARAKAX, REGIONS, draw_sequences, make_id_numbers
+from karez.testbed.idnumbers import KARAKAX, REGIONS, draw_sequences, id_bodies, make_id_numbers
 from karez.testbed.lexicon import Lexicon
 
 REFERENCE_YEAR = 2017  # ages are stated as of the campaign's first year
@@ -236,6 +236,29 @@ def build_population(rng: np.random.Generator, target_people: int, lexicon: Lexi
     return Population(persons=persons, households=households, villages=villages)
 
 
+class Children:
+    """Each parent's children (by father and by mother) in person order, as sorted index
+    arrays: `get(parent)` is what a dict of lists would give, built without a Python loop
+    over the population."""
+
+    def __init__(self, persons: pd.DataFrame) -> None:
+        parents, kids = [], []
+        for column in ("father_index", "mother_index"):
+            parent = persons[column].to_numpy()
+            has = np.flatnonzero(parent >= 0)
+            parents.append(parent[has])
+            kids.append(has)
+        parent = np.concatenate(parents)
+        child = np.concatenate(kids)
+        order = np.lexsort((child, parent))
+        self.parent, self.child = parent[order], child[order]
+
+    def get(self, parent: int, default: list[int] | None = None) -> list[int]:
+        low = int(np.searchsorted(self.parent, parent, "left"))
+        high = int(np.searchsorted(self.parent, parent, "right"))
+        return self.child[low:high].tolist() if high > low else ([] if default is None else default)
+
+
 def wives_mask(n: int, wives: np.ndarray) -> np.ndarray:
     """1 for persons who married into a household (their migration is modelled by the husband)."""
     mask = np.zeros(n, dtype=np.int8)
@@ -253,8 +276,8 @@ def _unique_ids(rng: np.random.Generator, region: np.ndarray, birth: np.ndarray,
     """ID numbers, redrawing sequence numbers until no two people share one."""
     sequences = draw_sequences(rng, male)
     for _ in range(50):
-        key = pd.DataFrame({"r": region, "b": birth, "s": sequences})
-        clash = key.duplicated().to_numpy()
+        # The 17-digit body is region, birth date and sequence: one int64 key.
+        clash = pd.Series(id_bodies(region, birth, sequences)).duplicated().to_numpy()
         if not clash.any():
             break
         sequences[clash] = draw_sequences(rng, male[clash])
