@@ -138,3 +138,21 @@ def test_evaluate_sets_apart_a_fault_a_later_blank_erased(case, builder: CaseBui
     assert result["recall_by_fault_type"]["id_wrong_digit"] == {"injected": 2, "erased": 1, "found": 1,
                                                                 "recall": 1.0}
     assert result["recall_by_fault_type"]["missing_field"]["injected"] == 1
+
+
+def test_evaluate_matches_row_findings_on_files_without_pages(case, builder: CaseBuilder, tmp_path):
+    cells = {"姓名": "人甲·乙", "年龄": "36"}
+    builder.record({"序号": 1, **cells})
+    builder.record({"序号": 2, **cells})  # row 3 repeats row 2, running number aside
+    truth_dir = tmp_path / "truth"
+    truth_dir.mkdir()
+    pd.DataFrame([{"fault_type": "duplicate_row", "file": "synthetic-list.xlsx", "sheet": "名单",
+                   "page": None, "row_number": 3, "person_key": None, "ordinal": None,
+                   "field": "", "true_value": "", "written_value": ""}]).to_parquet(
+        truth_dir / "faults.parquet")
+    verify(case, today=TODAY)
+    result = evaluate(case, truth_dir)
+    assert result["recall_by_fault_type"]["duplicate_row"]["recall"] == 1.0
+    assert result["precision_by_check"]["duplicate_row"] == {"findings": 1, "on_injected_faults": 1,
+                                                             "precision": 1.0}
+    assert result["false_findings"] == 0

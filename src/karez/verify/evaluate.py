@@ -42,6 +42,16 @@ def _normalise(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
+def _row_key(values: Any) -> tuple[str, ...]:
+    """A row's locator as comparable text: a missing sheet or page is "" (NaN never equals
+    NaN, so a raw key of a row without a page would match nothing)."""
+    return tuple("" if pd.isna(v) else str(v) for v in values)
+
+
+def _row_keys(frame: pd.DataFrame) -> list[tuple[str, ...]]:
+    return [_row_key(values) for values in frame[ROW_KEY].itertuples(index=False)]
+
+
 def _without_erased(faults: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split off faults that a later fault on the same cell erased: a `missing_field` that
     blanked the value an earlier fault wrote (its true value is that written value). Nothing of
@@ -95,17 +105,17 @@ def evaluate(case: Any, truth: Any) -> dict[str, Any]:
     mention_level = faults["person_key"].notna()
     fault_mentions = faults[mention_level].merge(mentions, on=KEY, how="left")
     flagged_mentions = set(findings["mention_id"].dropna())
-    flagged_rows = set(map(tuple, findings[ROW_KEY].astype(str).itertuples(index=False)))
+    flagged_rows = set(_row_keys(findings))
 
     def found(row: pd.Series) -> bool:
         if pd.notna(row.get("mention_id")) and row["mention_id"] in flagged_mentions:
             return True
-        return tuple(str(row[c]) for c in ROW_KEY) in flagged_rows and pd.isna(row.get("person_key"))
+        return _row_key(row[c] for c in ROW_KEY) in flagged_rows and pd.isna(row.get("person_key"))
 
     fault_mentions["found"] = fault_mentions.apply(found, axis=1) if len(fault_mentions) else []
     row_faults = faults[~mention_level].copy()
     row_faults["found"] = [
-        tuple(str(v) for v in values) in flagged_rows
+        _row_key(values) in flagged_rows
         for values in row_faults[ROW_KEY].itertuples(index=False)
     ]
     judged = pd.concat([fault_mentions, row_faults], ignore_index=True)
@@ -120,9 +130,9 @@ def evaluate(case: Any, truth: Any) -> dict[str, Any]:
         }
 
     faulty_mentions = set(fault_mentions["mention_id"].dropna())
-    faulty_rows = set(map(tuple, faults[ROW_KEY].astype(str).itertuples(index=False)))
+    faulty_rows = set(_row_keys(faults))
     findings["true"] = [
-        (m in faulty_mentions) if pd.notna(m) else (tuple(str(v) for v in rk) in faulty_rows)
+        (m in faulty_mentions) if pd.notna(m) else (_row_key(rk) in faulty_rows)
         for m, rk in zip(findings["mention_id"], findings[ROW_KEY].itertuples(index=False), strict=True)
     ]
     by_check = {
