@@ -142,8 +142,8 @@ def test_evaluate_sets_apart_a_fault_a_later_blank_erased(case, builder: CaseBui
 
 def test_evaluate_matches_row_findings_on_files_without_pages(case, builder: CaseBuilder, tmp_path):
     cells = {"姓名": "人甲·乙", "年龄": "36"}
-    builder.record({"序号": 1, **cells})
-    builder.record({"序号": 2, **cells})  # row 3 repeats row 2, running number aside
+    for number in (1, 2):  # row 3 repeats row 2, running number aside
+        builder.mention(builder.record({"序号": number, **cells}), name="人甲·乙")
     truth_dir = tmp_path / "truth"
     truth_dir.mkdir()
     pd.DataFrame([{"fault_type": "duplicate_row", "file": "synthetic-list.xlsx", "sheet": "名单",
