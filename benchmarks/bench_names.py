@@ -2,11 +2,13 @@
 
     .venv/bin/python benchmarks/bench_names.py [--quick] [--json OUT]
 
-1. Retrieval on the development set (benchmarks/data/names_dev.tsv, published names of
-   public figures): every Chinese-character name ranks the Latin names of every person in
-   the set plus distractors made by recombining given and father's names of different
-   people; top-1 is right when the best candidate is the same person (ties count as
-   wrong). Arabic -> Latin likewise.
+1. Retrieval on the evaluation set (benchmarks/data/names_dev.tsv, published names of
+   public figures), split once by person into a development half (whose misses may be
+   inspected) and a held-out half (evaluated only), and pooled: every Chinese-character
+   name ranks the Latin names of every person in its set plus distractors made by
+   recombining given and father's names of different people; top-1 is right when the
+   best candidate is the same person (ties count as wrong; also reported shared 1/k).
+   Arabic -> Latin likewise.
 2. Pairwise ROC AUC: same-person cross-script pairs against different-person pairs
    (including the recombined distractors, the hard negatives).
 3. A secondary, synthetic check on the testbed lexicon's single name parts (Han variants
