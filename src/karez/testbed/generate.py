@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from karez.errors import KarezError
-from karez.testbed import karakax, leaks
+from karez.testbed import karakax, leaks, register
 from karez.testbed.detention import simulate_detention
 from karez.testbed.faults import DEFAULT_RATES, FaultRates, concat_logs
 from karez.testbed.files import synthetic_note
@@ -84,9 +84,9 @@ def generate(out: str | Path, *, seed: int = 0, scale: str = "small",
     local_rows = int(((2017 - persons["birth_date"].dt.year >= 16) & persons["alive"] & ~persons["abroad"]).sum() * 0.95)
     n_outside = max(0, size.register_rows - local_rows)
     outside = outside_people(rng, n_outside, lexicon, first_index=len(persons))
-    register = leaks.render_register(ctx, leak_dir, size.register_rows, outside)
+    register_leak = register.render_register(ctx, leak_dir, size.register_rows, outside)
 
-    outputs = [kk, police, testimonies, register]
+    outputs = [kk, police, testimonies, register_leak]
     detained = set(detention.detainees["person_id"])
     everyone = pd.concat([persons, outside], ignore_index=True)
     households = population.households

@@ -1,23 +1,19 @@
-"""The other leaks: a surveillance-style register (GB18030 CSV), a police-file-style status
-sheet (XLSX) and testimonies of relatives abroad (JSON lines), with their mappings."""
+"""The other leaks: a police-file-style status sheet (XLSX) and testimonies of relatives
+abroad (JSON lines), with their mappings. The register is in `register.py`."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from karez.testbed.detention import FACILITIES, FACILITIES_LATIN
 from karez.testbed.faults import (
     blank_cells,
     concat_logs,
     duplicate_rows,
-    write_birth_dates,
     write_chinese_names,
     write_id_numbers,
 )
@@ -25,33 +21,9 @@ from karez.testbed.files import SheetData, write_xlsx
 from karez.testbed.leakbase import Context, LeakOutput, locate
 from karez.testbed.population import Children
 
-REGISTER = "register.csv"
 POLICE = "police_status.xlsx"
 POLICE_SHEET = "在押人员"
 TESTIMONIES = "testimonies.jsonl"
-CHUNK = 200_000
-
-REGISTER_MAPPING = """\
-karez_mapping: 1
-name: surveillance-style register (karez testbed, SYNTHETIC)
-description: one row per registered person; GB18030 CSV; column 数据说明 marks it synthetic
-source:
-  format: csv
-  encoding: gb18030
-  delimiter: ","
-persons:
-  - role: subject
-    key: subject
-    fields:
-      name: {column: 姓名}
-      id_number: {column: 身份证号}
-      birth_date: {column: 出生日期}
-      sex: {column: 性别, values: {男: M, 女: F}}
-      ethnicity: {column: 民族}
-      address: {column: 住址}
-      employer: {column: 工作单位}
-      phone: {column: 电话}
-"""
 
 POLICE_MAPPING = """\
 karez_mapping: 1
@@ -110,78 +82,6 @@ events:
     facility: {column: missing_person.where}
     status: {column: missing_person.last_contact}
 """
-
-
-def _sex_zh(sex: np.ndarray) -> np.ndarray:
-    return np.where(sex == "M", "男", "女")
-
-
-def render_register(ctx: Context, out_dir: Path, target_rows: int, outside: pd.DataFrame) -> LeakOutput:
-    """Every registered adult of the county plus adults of other counties, shuffled, with
-    duplicates and faults; written in chunks (pyarrow) and encoded to GB18030."""
-    rng, lex, rates = ctx.rng, ctx.lexicon, ctx.rates
-    persons = ctx.population.persons
-    age = 2017 - persons["birth_date"].dt.year.to_numpy()
-    local = persons[(age >= 16) & persons["alive"].to_numpy() & ~persons["abroad"].to_numpy()]
-    local = local[rng.random(len(local)) < 0.95]
-    people = pd.concat([local, outside], ignore_index=True)
-    people = people.iloc[rng.permutation(len(people))].reset_index(drop=True)
-    order = duplicate_rows(rng, len(people), rates)
-    rows = people.iloc[order].reset_index(drop=True)
-    n = len(rows)
-    names, name_log = write_chinese_names(rng, lex, rows["given_name_id"].to_numpy(), rows["father_name_id"].to_numpy(),
-                                          rows["given_variant"].to_numpy(), rows["father_variant"].to_numpy(), rates)
-    true_ids = rows["id_number"].to_numpy(dtype=object)
-    ids, id_log = write_id_numbers(rng, true_ids, true_ids, rates)
-    births, birth_log = write_birth_dates(rng, rows["birth_date"].to_numpy().astype("datetime64[D]"), rates)
-    birth_text = np.datetime_as_string(births, unit="D").astype(object)
-    households = ctx.population.households
-    hh = rows["household_index"].to_numpy()
-    address = np.where(hh >= 0, households["address_zh"].to_numpy(dtype=object)[np.maximum(hh, 0)], "")
-    outside_rows = hh < 0
-    county_names = {"653201": "和田市", "653221": "和田县", "653223": "皮山县", "653224": "洛浦县",
-                    "653225": "策勒县", "653226": "于田县", "653227": "民丰县", "659009": "昆玉市"}
-    county = pd.Series(rows["region_code"].to_numpy()).map(county_names).fillna("和田县").to_numpy(dtype=object)
-    village_no = rng.integers(1, 40, size=n).astype(str)
-    door_no = rng.integers(1, 300, size=n).astype(str)
-    address[outside_rows] = (pd.Series(county[outside_rows]) + village_no[outside_rows] + "村"
-                             + door_no[outside_rows] + "号").to_numpy(dtype=object)
-    address, address_log = blank_cells(rng, address, "address", rates)
-    employers = np.array(["务农", "个体", "无", "村委会", "墨玉县建筑公司", "和田地区运输公司", "学生"], dtype=object)
-    employer = employers[rng.integers(0, len(employers), size=n)]
-    employer, employer_log = blank_cells(rng, employer, "employer", rates)
-    prefixes = np.array([139, 150, 151, 158, 180, 183, 189, 199])
-    phone = (prefixes[rng.integers(0, len(prefixes), size=n)] * 10**8 + rng.integers(0, 10**8, size=n)).astype(str).astype(object)
-    phone, phone_log = blank_cells(rng, phone, "phone", rates)
-    table = pa.table({
-        "姓名": pa.array(names, pa.string()),
-        "身份证号": pa.array(ids, pa.string()),
-        "出生日期": pa.array(birth_text, pa.string()),
-        "性别": pa.array(_sex_zh(rows["sex"].to_numpy()), pa.string()),
-        "民族": pa.array(np.full(n, "维吾尔族", dtype=object), pa.string()),
-        "住址": pa.array(address, pa.string()),
-        "工作单位": pa.array(employer, pa.string()),
-        "电话": pa.array(phone, pa.string()),
-        "数据说明": pa.array(np.full(n, ctx.note, dtype=object), pa.string()),
-    })
-    with open(out_dir / REGISTER, "wb") as handle:
-        for start in range(0, n, CHUNK):
-            buffer = io.BytesIO()
-            options = pacsv.WriteOptions(include_header=start == 0, quoting_style="needed")
-            pacsv.write_csv(table.slice(start, CHUNK), buffer, write_options=options)
-            handle.write(buffer.getvalue().decode("utf-8").encode("gb18030"))
-    (out_dir / "register.mapping.yaml").write_text(REGISTER_MAPPING, encoding="utf-8")
-
-    row_number = np.arange(n, dtype=np.int64) + 2
-    seen = pd.Series(order).duplicated().to_numpy()
-    logs = [locate(log, None, REGISTER, sheet=None, page=None, row_number=row_number, person_key="subject")
-            for log in (name_log, id_log, birth_log, address_log, employer_log, phone_log)]
-    logs.append(pd.DataFrame({"file": REGISTER, "sheet": None, "page": None, "row_number": row_number[seen],
-                              "person_key": "subject", "ordinal": 0, "fault_type": "duplicate_row",
-                              "field": "", "true_value": "", "written_value": ""}))
-    mentions = pd.DataFrame({"file": REGISTER, "sheet": None, "page": None, "row_number": row_number,
-                             "person_key": "subject", "ordinal": 0, "person_id": rows["person_id"].to_numpy()})
-    return LeakOutput(files=[REGISTER], mentions=[mentions], faults=[concat_logs(logs)], rows={REGISTER: n})
 
 
 def render_police(ctx: Context, out_dir: Path, on_karakax: set[str]) -> tuple[LeakOutput, set[str]]:
@@ -321,4 +221,4 @@ def render_testimonies(ctx: Context, out_dir: Path) -> tuple[LeakOutput, set[str
     return LeakOutput(files=[TESTIMONIES], mentions=mentions, rows={TESTIMONIES: len(lines)}), set(subject_ids)
 
 
-__all__ = ["render_register", "render_police", "render_testimonies", "FACILITIES"]
+__all__ = ["render_police", "render_testimonies", "FACILITIES"]

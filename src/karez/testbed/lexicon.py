@@ -62,7 +62,9 @@ def _zipf(n: int) -> np.ndarray:
 def load_lexicon() -> Lexicon:
     """Load `karez/testbed/data/names.yaml` (cached)."""
     text = resources.files("karez.testbed").joinpath("data/names.yaml").read_text("utf-8")
-    names = yaml.safe_load(text)["names"]
+    # the C loader when PyYAML has it: the pure-Python parser takes seconds for this file
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    names = yaml.load(text, Loader=loader)["names"]  # noqa: S506 (a safe loader)
     n = len(names)
     chinese = np.empty((n, MAX_VARIANTS), dtype=object)
     pinyin = np.empty((n, MAX_VARIANTS), dtype=object)

@@ -73,10 +73,10 @@ class _Widths:
 def render_table_pdf(path: Path, table: pd.DataFrame, footer: str) -> np.ndarray:
     """Write `table` to `path`; return (page, row_number) per table row, row_number counting
     the header of that page's table as 1."""
+    from reportlab import rl_config
     from reportlab.lib.pagesizes import A3, landscape
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen.canvas import Canvas
 
     font = UnicodeCIDFont(FONT)
     pdfmetrics.registerFont(font)
@@ -128,6 +128,25 @@ def render_table_pdf(path: Path, table: pd.DataFrame, footer: str) -> np.ndarray
         used += h
 
     located = np.zeros((len(rows), 2), dtype=np.int64)
+    # Streams are only deflated, not also ASCII85-armoured: without reportlab's C accelerator
+    # (rl_accel) the armour is pure Python and costs as much as the drawing.
+    a85 = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        _draw(path, footer, pages, rows, row_h, header_lines, header_h, lefts, ascent, located)
+    finally:
+        rl_config.useA85 = a85
+    return located
+
+
+def _draw(path: Path, footer: str, pages: list[list[int]], rows: list[list[list[str]]], row_h: list[float],
+          header_lines: list[list[str]], header_h: float, lefts: np.ndarray, ascent: float,
+          located: np.ndarray) -> None:
+    """Draw the laid-out pages (grid, text, footer) and fill `located` with (page, row)."""
+    from reportlab.lib.pagesizes import A3, landscape
+    from reportlab.pdfgen.canvas import Canvas
+
+    page_w, page_h = landscape(A3)
     canvas = Canvas(str(path), pagesize=(page_w, page_h), invariant=1)
     canvas.setTitle("SYNTHETIC")
     canvas.setSubject(footer)
@@ -159,4 +178,3 @@ def render_table_pdf(path: Path, table: pd.DataFrame, footer: str) -> np.ndarray
         for offset, i in enumerate(members):
             located[i] = (number, offset + 2)
     canvas.save()
-    return located

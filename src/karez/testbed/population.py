@@ -208,7 +208,7 @@ def build_population(rng: np.random.Generator, target_people: int, lexicon: Lexi
                                  + ", " + households["township_uly"] + ", Qaraqash")
 
     persons = pd.DataFrame({
-        "person_id": np.char.add("P", np.char.zfill(np.arange(n).astype(str), 7)),
+        "person_id": person_ids(np.arange(n)),
         "sex": sexes,
         "birth_date": birth,
         "generation": generation,
@@ -234,6 +234,18 @@ def build_population(rng: np.random.Generator, target_people: int, lexicon: Lexi
     persons["given_variant"] = _official_variants(rng, lexicon.n_chinese[given])
     persons["father_variant"] = _official_variants(rng, lexicon.n_chinese[father_name])
     return Population(persons=persons, households=households, villages=villages)
+
+
+def person_ids(index: np.ndarray) -> np.ndarray:
+    """"P" and the index in 7 digits (P0000042), built as bytes rather than formatted one by one."""
+    index = np.asarray(index, dtype=np.int64)
+    chars = np.empty((len(index), 8), dtype=np.uint8)
+    chars[:, 0] = ord("P")
+    rest = index.copy()
+    for position in range(7, 0, -1):
+        chars[:, position] = rest % 10 + ord("0")
+        rest //= 10
+    return chars.view("S8").ravel().astype("U8")
 
 
 class Children:
@@ -291,18 +303,18 @@ def outside_people(rng: np.random.Generator, n: int, lexicon: Lexicon, first_ind
     sexes = np.where(male, "M", "F")
     codes = [r for r in REGIONS if r.code != KARAKAX]
     pick = rng.integers(0, len(codes), size=n)
-    region = np.array([int(codes[p].code) for p in pick])
+    region = np.array([int(r.code) for r in codes])[pick]
     # An ID is first issued at birth (or in 1985 for those born before IDs existed): a code
-    # created later (Hotan city 1984, Kunyu 2016) falls back to the county it was cut from.
+    # created later (Hotan city 1983, Kunyu 2016) falls back to the county it was cut from.
     issued = np.maximum(year, 1985)
-    valid_from = np.array([codes[p].valid_from for p in pick])
+    valid_from = np.array([r.valid_from for r in codes])[pick]
     region = np.where(issued < valid_from, 653221, region)
     birth = _dates(rng, year)
     given = lexicon.draw(rng, sexes)
     father_name = lexicon.draw(rng, np.full(n, "M"))
     index = np.arange(first_index, first_index + n)
     frame = pd.DataFrame({
-        "person_id": np.char.add("P", np.char.zfill(index.astype(str), 7)),
+        "person_id": person_ids(index),
         "sex": sexes,
         "birth_date": birth,
         "generation": 0,
