@@ -24,6 +24,7 @@ import argparse
 import json
 import resource
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -91,13 +92,13 @@ def main() -> None:
             testbed = work / "testbed"
             mark = time.perf_counter()
             generate(testbed, seed=args.seed, scale=scale)
-            print(f"generated the {scale} testbed in {time.perf_counter() - mark:.0f} s", flush=True)
+            print(f"generated the {scale} testbed in {time.perf_counter() - mark:.0f} s", file=sys.stderr, flush=True)
         source_case = args.case
         if source_case is None:
             source_case = work / "case"
             mark = time.perf_counter()
             build_case(testbed, source_case)
-            print(f"built and ingested the case in {time.perf_counter() - mark:.0f} s", flush=True)
+            print(f"built and ingested the case in {time.perf_counter() - mark:.0f} s", file=sys.stderr, flush=True)
         truth = Truth(testbed / "truth")
         figures: dict[str, Any] = {"scale": Truth(testbed).summary.get("scale", scale)}
         for name, spec in (("karez", None), ("baseline", baseline_model())):
@@ -107,16 +108,18 @@ def main() -> None:
             shutil.copytree(source_case, copy)
             figures[name] = _run(copy, truth, spec)
             print(f"{name}: {figures[name]['seconds']} s, pairwise F1 {figures[name]['pairwise']['f1']}, "
-                  f"testimony<>lists F1 {figures[name]['testimony_vs_lists']['f1']}", flush=True)
+                  f"testimony<>lists F1 {figures[name]['testimony_vs_lists']['f1']}", file=sys.stderr, flush=True)
             shutil.rmtree(copy)
         figures["peak_memory_mb"] = round(_peak_mb())
         if "baseline" in figures:
             k, b = figures["karez"], figures["baseline"]
+            def ratio(ours: float, theirs: float) -> float | None:
+                return round(ours / theirs, 3) if theirs else None  # None: the baseline found nothing
+
             figures["ratios"] = {
-                "pairwise_f1": round(k["pairwise"]["f1"] / max(b["pairwise"]["f1"], 1e-9), 3),
-                "testimony_vs_lists_f1": round(
-                    k["testimony_vs_lists"]["f1"] / max(b["testimony_vs_lists"]["f1"], 1e-9), 3),
-                "seconds": round(k["seconds"] / max(b["seconds"], 1e-9), 3),
+                "pairwise_f1": ratio(k["pairwise"]["f1"], b["pairwise"]["f1"]),
+                "testimony_vs_lists_f1": ratio(k["testimony_vs_lists"]["f1"], b["testimony_vs_lists"]["f1"]),
+                "seconds": ratio(k["seconds"], b["seconds"]),
             }
     figures["note"] = "measured on 2 cores shared with other work (under load)"
     if args.json:
@@ -140,7 +143,8 @@ def main() -> None:
         print(f"{label:28}{values[0]!s:>12}{values[1]!s:>12}")
     print(f"peak memory: {figures['peak_memory_mb']} MB")
     if "ratios" in figures:
-        print("ratios karez/baseline: " + ", ".join(f"{k} {v}" for k, v in figures["ratios"].items()))
+        print("ratios karez/baseline: " + ", ".join(
+            f"{k} {'n/a (baseline 0)' if v is None else v}" for k, v in figures["ratios"].items()))
 
 
 if __name__ == "__main__":
