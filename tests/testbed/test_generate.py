@@ -204,3 +204,32 @@ def test_lexicon_has_enough_names_and_scripts():
     assert uly_to_arabic("Ehmet") == "ئەھمەت"
     assert uly_to_arabic("Aygül") == "ئايگۈل"
     assert lexicon.male_weights[:30].sum() > 0.5  # concentrated, as documented
+
+
+def test_merged_township_cells_match_the_fault_log(small_testbed):
+    import openpyxl
+
+    out, _ = small_testbed
+    workbook = openpyxl.load_workbook(out / "leaks" / "karakax_list.xlsx")
+    sheet = workbook["名单"]
+    assert sheet.cell(1, 6).value == "乡镇"
+    blank = sorted(row for merged in sheet.merged_cells.ranges if merged.min_col == merged.max_col == 6
+                   for row in range(merged.min_row + 1, merged.max_row + 1))
+    faults = Truth(out / "truth").faults
+    logged = faults[(faults["file"] == "karakax_list.xlsx") & (faults["fault_type"] == "merged_cell")]
+    assert blank and blank == sorted(logged["row_number"])
+    assert all(sheet.cell(row, 6).value is None for row in blank)
+
+
+def test_testimonies_speak_of_several_kinds_of_relative(small_testbed):
+    out, _ = small_testbed
+    lines = [json.loads(line) for line in (out / "leaks" / "testimonies.jsonl").read_text("utf-8").splitlines()]
+    relationships = {line["witness"]["relationship"] for line in lines}
+    assert relationships <= {"son", "daughter", "brother", "sister", "husband", "wife", "father", "mother"}
+    assert len(relationships) >= 3
+    truth = Truth(out / "truth")
+    subjects = truth.mentions[(truth.mentions["file"] == "testimonies.jsonl") & (truth.mentions["person_key"] == "subject")]
+    persons = truth.persons.set_index("person_id")
+    assert persons.loc[subjects["person_id"], "detained"].all()
+    witnesses = truth.mentions[(truth.mentions["file"] == "testimonies.jsonl") & (truth.mentions["person_key"] == "witness")]
+    assert persons.loc[witnesses["person_id"], "abroad"].all()
