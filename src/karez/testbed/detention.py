@@ -55,6 +55,9 @@ EVALUATIONS = ("该人员表现良好，建议继续培训", "思想转化较好
 DECISIONS = ("继续培训", "同意结业", "转送审查", "留")
 DETENTION_RATE_TARGET = 0.30  # of adults 18-70 at home in 2017; see docs/testbed.md
 
+# The date the Karakax-style list states its statuses at (sentenced, released, still held).
+LIST_DATE = "2018-06-30"
+
 
 @dataclass
 class Detention:
@@ -138,7 +141,7 @@ def simulate_detention(rng: np.random.Generator, population: Population) -> Dete
     all_events = pd.concat(events, ignore_index=True).sort_values(["person_id", "date"], kind="stable")
 
     # Status as the paperwork of mid-2018 would state it.
-    list_date = np.datetime64("2018-06-30")
+    list_date = np.datetime64(LIST_DATE)
     status = np.where(sentenced & (sentence_date <= list_date), "已判刑",
                       np.where(released & (release_date <= list_date), "已结业", "在培训"))
     current_facility = np.where(transferred & (transfer_date <= list_date), facility_after, facility)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from karez.errors import KarezError
 from karez.testbed import karakax, leaks, register
-from karez.testbed.detention import simulate_detention
+from karez.testbed.detention import LIST_DATE, simulate_detention
 from karez.testbed.faults import DEFAULT_RATES, FaultRates, concat_logs
 from karez.testbed.files import synthetic_note
 from karez.testbed.leakbase import LOCATOR, Context
@@ -133,6 +133,7 @@ def generate(out: str | Path, *, seed: int = 0, scale: str = "small",
             "faults": len(faults), "reasons": len(reasons), "relations": len(relations),
         },
         "true_detained": len(detained),
+        "list_date": LIST_DATE,
         "lists": {"karakax_list": len(on_karakax), "police_status": len(on_police),
                   "testimonies": len(on_testimonies),
                   "on_any_list": len(on_karakax | on_police | on_testimonies)},
