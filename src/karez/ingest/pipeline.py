@@ -165,16 +165,20 @@ def _ingest_table(store: Any, mapping: Mapping, raw: RawTable, source: dict[str,
 
 
 def _field_exprs(
-    person: PersonSpec, table: str, overrides: dict[str, str] | None = None, birth_parts: str | None = None
+    person: PersonSpec,
+    table: str,
+    overrides: dict[str, str] | None = None,
+    birth_parts: str | None = None,
+    clean: bool = False,
 ) -> dict[str, str]:
-    """Canonical mention columns as SQL over `table` (overrides: field -> SQL text expression;
-    birth_parts: a column holding the birth date's parts already parsed by kz_ymd)."""
+    """Canonical mention columns as SQL over `table` (overrides: field -> SQL text expression,
+    already trimmed when `clean`; birth_parts: a column holding the parsed birth date)."""
     overrides = overrides or {}
 
     def text(name: str) -> str:
         spec = person.fields.get(name)
         if name in overrides:
-            return text_expr(spec, table, override=overrides[name])
+            return text_expr(spec, table, override=overrides[name], clean=clean)
         return text_expr(spec, table)
 
     sex_values = dict(DEFAULT_SEX)
@@ -204,22 +208,25 @@ def _static_provenance(person: PersonSpec) -> str:
     return literal(json.dumps(prov, ensure_ascii=False))
 
 
-def _with_birth_parts(person: PersonSpec, stage: str) -> str:
-    """The stage with `_bd`, the birth date's parts, parsed once per row (macros expand inline)."""
-    return f"(SELECT s0.*, kz_parse_date({text_expr(person.fields.get('birth_date'), 's0')}) AS _bd FROM {stage} s0)"
-
-
 def _insert_column_person(store: Any, person: PersonSpec, stage: str, src: str, ing: str) -> None:
-    exprs = _field_exprs(person, "s", birth_parts="s._bd")
-    present = [text_expr(spec, "s") for spec in person.fields.values() if spec.column is not None]
-    if not present:
+    columns = {name: spec for name, spec in person.fields.items() if spec.column is not None}
+    if not columns:
         return
+    # Each cell is trimmed once (in the inner query) and the birth date parsed once (in the
+    # middle one): DuckDB expands macros inline, so repeating them would repeat the work.
+    trimmed = ", ".join(f"kz_text(s0.{quote_ident(spec.column)}) AS t_{name}" for name, spec in columns.items())
+    birth = "s1.t_birth_date" if "birth_date" in columns else text_expr(person.fields.get("birth_date"), "s1")
+    source = (
+        f"(SELECT s1.*, kz_parse_date({birth}) AS _bd FROM "
+        f"(SELECT s0._loc, s0._record_id, {trimmed} FROM {stage} s0) s1)"
+    )
+    exprs = _field_exprs(person, "s", {name: f"s.t_{name}" for name in columns}, birth_parts="s._bd", clean=True)
     store.execute(
         f"""INSERT INTO mentions
-            SELECT {mention_id_expr('s._loc', person.key)}, s._record_id, {src}, {ing}, {literal(person.role)},
+            SELECT {mention_id_expr('s._record_id', person.key)}, s._record_id, {src}, {ing}, {literal(person.role)},
                    {literal(person.key)}, 0, {', '.join(exprs[c] for c in MENTION_COLUMNS)},
                    CAST({_static_provenance(person)} AS JSON)
-            FROM {_with_birth_parts(person, stage)} s WHERE {' OR '.join(f'{p} IS NOT NULL' for p in present)}"""
+            FROM {source} s WHERE {' OR '.join(f's.t_{name} IS NOT NULL' for name in columns)}"""
     )
 
 
@@ -276,7 +283,7 @@ def _insert_cell_persons(store: Any, person: PersonSpec, stage: str, src: str, i
         try:
             overrides = {g: f"c.{quote_ident('g_' + g)}" for g in groups}
             exprs = _field_exprs(person, "s", overrides)
-            mid = mention_id_expr("c.loc", person.key, "CAST(c.ordinal AS VARCHAR)")
+            mid = mention_id_expr("c.record_id", person.key, "CAST(c.ordinal AS VARCHAR)")
             store.execute(
                 f"""INSERT INTO mentions
                     SELECT {mid}, c.record_id, {src}, {ing}, {literal(person.role)}, {literal(person.key)}, c.ordinal,
@@ -285,7 +292,7 @@ def _insert_cell_persons(store: Any, person: PersonSpec, stage: str, src: str, i
             )
             if person.relation_to is not None:
                 coded = recode("c.relationship", relationship_values)
-                target = mention_id_expr("c.loc", person.relation_to)
+                target = mention_id_expr("c.record_id", person.relation_to)
                 store.execute(
                     f"""INSERT INTO relations
                         SELECT {hashed_id('rel', 'c.loc', literal(person.key), 'CAST(c.ordinal AS VARCHAR)', literal(person.relation_to))},
@@ -324,7 +331,7 @@ def _prov(**specs: ValueSpec | None) -> str:
 def _insert_relations(store: Any, mapping: Mapping, stage: str, src: str, ing: str) -> None:
     for i, relation in enumerate(mapping.relations):
         text = text_expr(relation.relationship, "s")
-        from_id, to_id = mention_id_expr("s._loc", relation.from_key), mention_id_expr("s._loc", relation.to_key)
+        from_id, to_id = mention_id_expr("s._record_id", relation.from_key), mention_id_expr("s._record_id", relation.to_key)
         store.execute(
             f"""INSERT INTO relations
                 SELECT {hashed_id('rel', 's._loc', literal(relation.from_key), "'0'", literal(relation.to_key))},
@@ -338,7 +345,7 @@ def _insert_relations(store: Any, mapping: Mapping, stage: str, src: str, ing: s
 def _insert_events(store: Any, mapping: Mapping, stage: str, src: str, ing: str) -> None:
     for i, event in enumerate(mapping.events):
         date, facility, status, detail = (text_expr(getattr(event, k), "s") for k in ("date", "facility", "status", "detail"))
-        mention = mention_id_expr("s._loc", event.person)
+        mention = mention_id_expr("s._record_id", event.person)
         any_value = " OR ".join(f"{e} IS NOT NULL" for e, spec in ((date, event.date), (facility, event.facility), (status, event.status), (detail, event.detail)) if spec is not None and spec.column is not None)
         if not any_value:
             continue
@@ -354,7 +361,7 @@ def _insert_events(store: Any, mapping: Mapping, stage: str, src: str, ing: str)
 def _insert_labels(store: Any, mapping: Mapping, stage: str, src: str, ing: str) -> None:
     for i, item in enumerate(mapping.classifications):
         value = text_expr(item.value, "s")
-        mention = mention_id_expr("s._loc", item.person)
+        mention = mention_id_expr("s._record_id", item.person)
         store.execute(
             f"""INSERT INTO classifications
                 SELECT {hashed_id('cls', 's._loc', literal(item.person), f"'{i}'")}, s._record_id, {src}, {ing}, {mention},
@@ -363,7 +370,7 @@ def _insert_labels(store: Any, mapping: Mapping, stage: str, src: str, ing: str)
         )
     for i, reason in enumerate(mapping.reasons):
         text = text_expr(reason.text, "s")
-        mention = mention_id_expr("s._loc", reason.person)
+        mention = mention_id_expr("s._record_id", reason.person)
         if reason.split:
             parts = f"string_split_regex({text}, {literal(reason.split)})"
             store.execute(
@@ -385,7 +392,7 @@ def _insert_labels(store: Any, mapping: Mapping, stage: str, src: str, ing: str)
             )
     for i, note in enumerate(mapping.notes):
         text = text_expr(note.text, "s")
-        mention = mention_id_expr("s._loc", note.person) if note.person else "NULL"
+        mention = mention_id_expr("s._record_id", note.person) if note.person else "NULL"
         exists = _exists(mention, ing) if note.person else "true"
         store.execute(
             f"""INSERT INTO notes

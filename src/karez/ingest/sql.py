@@ -58,12 +58,13 @@ def literal(text: str | None) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def text_expr(spec: ValueSpec | None, table: str = "s", *, override: str | None = None) -> str:
-    """The trimmed text of a value, NULL when blank; `values` recodes it."""
+def text_expr(spec: ValueSpec | None, table: str = "s", *, override: str | None = None, clean: bool = False) -> str:
+    """The trimmed text of a value, NULL when blank; `values` recodes it. `clean` says the
+    override is already trimmed text (so it is not trimmed again)."""
     if spec is None and override is None:
         return "NULL"
     if override is not None:
-        base = f"kz_text({override})"
+        base = override if clean else f"kz_text({override})"
     elif spec.column is not None:
         base = f"kz_text({table}.{quote_ident(spec.column)})"
     else:
@@ -90,5 +91,7 @@ def hashed_id(prefix: str, *parts: str) -> str:
     return f"('{prefix}-' || md5({joined}))"
 
 
-def mention_id_expr(loc: str, key: str, ordinal: str = "'0'") -> str:
-    return hashed_id("men", loc, literal(key), ordinal)
+def mention_id_expr(record_id: str, key: str, ordinal: str = "'0'") -> str:
+    """A mention's id from its record's id (itself from the source hash and locator), the
+    person's key in the mapping and its position in a cell."""
+    return hashed_id("men", record_id, literal(key), ordinal)
