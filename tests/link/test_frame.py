@@ -72,3 +72,43 @@ def test_household_names_list_the_other_people_of_the_record():
 def test_an_empty_case_is_an_error_that_says_what_to_do():
     with pytest.raises(NothingToLinkError, match="ingest sources first"):
         build_frame(_mentions(name=[]))
+
+
+def test_a_testimony_s_latin_spelling_is_a_candidate_for_the_machine_read_characters():
+    """亚辛江 is read 'yashinjan' first, 买合木提·波拉提 'bolat'; relatives abroad write
+    Yasinjan and Polat. The plain name keys differ, so before the coarse keys of every
+    ranked reading these pairs were never compared (testimony blocking recall 0.67)."""
+    from karez.link.engine import get_engine
+    from karez.link.model import BLOCKING
+
+    frame = build_frame(
+        _mentions(
+            source_id=["src-list", "src-testimony", "src-list", "src-testimony", "src-list"],
+            name=["亚辛江·阿不都沙拉木", "Yasinjan Abdusalam", "买合木提·波拉提", "Mehmut Polat", "亚森·买买提"],
+            birth_date=["1971-04-02", "1972-01-01", "1989-05-06", "1990-01-01", "1971-04-02"],
+            birth_date_precision=["day", "year", "day", "year", "day"],
+        )
+    )
+    plain = tuple(rule for rule in BLOCKING if "coarse" not in rule.columns[0])
+    pairs = pd.DataFrame({"mention_id_l": ["men-0", "men-2", "men-1"], "mention_id_r": ["men-1", "men-3", "men-4"]})
+    engine = get_engine("duckdb")
+    assert not engine.pairs_blocked(frame, plain, pairs).any()
+    assert engine.pairs_blocked(frame, BLOCKING, pairs).tolist() == [True, True, False]
+
+
+def test_a_level_no_match_reached_does_not_veto_the_others():
+    """A level without m (no training pair reached it) used to stop the floor for its
+    whole comparison, leaving 'same township' at m = 0, a -58-bit veto."""
+    from karez.link.engine import M_FLOOR, floor_m_probabilities
+
+    model = {"comparisons": [{"comparison_levels": [
+        {"is_null_level": True},
+        {"m_probability": 0.99},
+        {"m_probability": None},
+        {"m_probability": 1e-18},
+        {"m_probability": 0.01},
+    ]}]}
+    levels = floor_m_probabilities(model)["comparisons"][0]["comparison_levels"]
+    assert levels[2]["m_probability"] is None
+    assert levels[3]["m_probability"] >= M_FLOOR / 1.01
+    assert abs(sum(level["m_probability"] for level in levels[1:] if level.get("m_probability")) - 1.0) < 1e-9

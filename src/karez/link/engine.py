@@ -95,10 +95,13 @@ def floor_m_probabilities(model: dict[str, Any], floor: float = M_FLOOR) -> dict
     """
     for comparison in model.get("comparisons", []):
         levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
-        values = [level.get("m_probability") for level in levels]
-        if any(value is None for value in values):
+        # a level no training pair reached has no m (Splink then counts it as no
+        # evidence); the others are still floored, or one level EM never saw a match in
+        # (two mentions of one township, different villages) would be a -58-bit veto
+        levels = [level for level in levels if level.get("m_probability") is not None]
+        if not levels:
             continue
-        raised = [max(float(value), floor) for value in values]
+        raised = [max(float(level["m_probability"]), floor) for level in levels]
         total = sum(raised)
         for level, value in zip(levels, raised, strict=True):
             level["m_probability"] = value / total

@@ -75,6 +75,12 @@ def _name_comparison() -> Any:
             cll.And(cll.ExactMatchLevel("given_key"), cll.ExactMatchLevel("father_key")).configure(
                 label_for_charts="given and father's name sound alike"
             ),
+            # Coarse keys of every ranked reading (s/sh, j/ch, q/k/g, b/p, d/t merged): a
+            # Latin spelling against the characters' machine reading (Yasinjan ~ 亚辛江,
+            # read yashinjan first; Polat ~ 波拉提, read bolat) agrees here.
+            cll.ArrayIntersectLevel("name_coarse_keys", 1).configure(
+                label_for_charts="given and father's name sound alike in some reading"
+            ),
             cll.ArrayIntersectLevel("name_keys", 2).configure(
                 label_for_charts="two name parts sound alike in some reading"
             ),
@@ -223,6 +229,13 @@ BLOCKING = (
     BlockingRule("same given and father's name key and village", ("given_key", "father_key", "village_key")),
     BlockingRule("shared name part key and birth date", ("name_keys", "birth_date"), ("name_keys",)),
     BlockingRule("shared name part key and village", ("name_keys", "village_key"), ("name_keys",)),
+    # across scripts: the machine reading of the characters and a relative's Latin
+    # spelling often differ in the plain keys (亚辛江 yashinjan, Yasinjan); the coarse keys
+    # of all ranked readings agree, and the birth band keeps namesakes' blocks small
+    BlockingRule("same coarse given and father's name key in some reading, birth years in one band",
+                 ("name_coarse_keys", "birth_lustrum"), ("name_coarse_keys",)),
+    BlockingRule("same coarse given and father's name key in some reading, birth years in one shifted band",
+                 ("name_coarse_keys", "birth_lustrum_shifted"), ("name_coarse_keys",)),
     # relatives named without ID number or birth date: same given name key, and another
     # person of the record in common (a father named in the rows of two of his children)
     BlockingRule("same given name key and a shared household member", ("given_key", "household_names"),
@@ -237,6 +250,8 @@ BLOCKING_LARGE = (
     BlockingRule("same given and father's name key and birth year", ("given_key", "father_key", "birth_year")),
     BlockingRule("same given and father's name key and village", ("given_key", "father_key", "village_key")),
     BlockingRule("shared name part key and birth date", ("name_keys", "birth_date"), ("name_keys",)),
+    BlockingRule("same coarse given and father's name key in some reading and birth year",
+                 ("name_coarse_keys", "birth_year"), ("name_coarse_keys",)),
 )
 
 LARGE_FRAME_ROWS = 300_000

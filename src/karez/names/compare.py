@@ -69,6 +69,21 @@ def consonant_key(uly: str) -> str:
     return skeleton_consonants(skeleton(uly))
 
 
+# Coarser than the skeleton, for blocking across scripts only: the consonant classes a
+# Chinese transcription cannot tell apart, or that readers of it disagree on. 沙 is read sha
+# but written Sa- as often (Abdusalam), 波 bo for Polat, 江 jiang for -jan and -chan,
+# 克 ke for q, k and g; d and t, b and p are one class (Mehmed ~ Memet, Bolat ~ Polat).
+_COARSE = str.maketrans({"S": "s", "C": "J", "z": "J", "G": "k", "b": "p", "d": "t"})
+
+
+def coarse_key(uly: str) -> str:
+    """The consonant skeleton of a ULY spelling with s/sh, j/zh/ch/z, q/k/g/gh, b/p and
+    d/t merged (vowels, h, y and w dropped): 'yashinjan' and 'Yasinjan' both give 'snJn',
+    'bolat' and 'Polat' 'prt'. A key for finding candidate pairs across scripts; it
+    forgets too much to compare names with."""
+    return skeleton_consonants(skeleton(uly)).translate(_COARSE)
+
+
 def string_similarity(left: str, right: str) -> float:
     """Similarity in [0, 1] of two skeletons: the mean of Jaro-Winkler and Levenshtein."""
     if not left or not right:

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from karez.errors import KarezError
-from karez.names.compare import consonant_key, skeleton
+from karez.names.compare import coarse_key, consonant_key, distinct_skeletons, skeleton
 from karez.names.parse import parse
 
 NAME_COLUMNS = (
@@ -31,6 +31,7 @@ NAME_COLUMNS = (
     "father_key",
     "name_keys",
     "name_is_reading",
+    "name_coarse_keys",
 )
 
 
@@ -60,7 +61,25 @@ def _columns_for(text: str) -> tuple[Any, ...]:
         consonant_key(father)[:4] if father else None,
         keys,
         parsed.is_reading,
+        _coarse_keys(readings),
     )
+
+
+def _coarse_keys(readings: Any) -> list[str]:
+    """Coarse keys of the given and father's name together, one per pair of their best
+    distinct readings (up to three each), in sorted order so swapped parts agree.
+
+    Every ranked reading counts, not only the first: the machine reading of 亚辛江 ranks
+    'yashinjan' first and 'yasinjan' second, and a relative abroad writes 'Yasinjan'.
+    """
+    if not readings:
+        return []
+    givens = sorted({coarse_key(s)[:3] for s, _w in distinct_skeletons(readings[0])} - {""})
+    if len(readings) < 2:
+        return givens
+    fathers = sorted({coarse_key(s)[:3] for s, _w in distinct_skeletons(readings[1])} - {""})
+    out = sorted({"|".join(sorted((g, f))) for g in givens for f in fathers})
+    return out or givens
 
 
 def name_columns(frame: pd.DataFrame, column: str = "name") -> pd.DataFrame:
@@ -70,7 +89,9 @@ def name_columns(frame: pd.DataFrame, column: str = "name") -> pd.DataFrame:
     `given_skeleton`, `father_skeleton` (phonetic skeletons, for string similarity),
     `given_key`, `father_key` (consonant keys, for blocking), `name_keys` (list of part
     keys, for array blocking), `name_is_reading` (True where the ULY is a machine reading
-    of Chinese characters or pinyin). Each distinct name string is read once.
+    of Chinese characters or pinyin), `name_coarse_keys` (list of coarse keys of given and
+    father's name in every pair of their ranked readings, for blocking across scripts).
+    Each distinct name string is read once.
     Missing names give nulls (an empty list for `name_keys`).
     """
     if column not in frame.columns:
@@ -81,11 +102,11 @@ def name_columns(frame: pd.DataFrame, column: str = "name") -> pd.DataFrame:
     values = frame[column]
     distinct = pd.unique(values.dropna().astype(str))
     table = {text: _columns_for(text) for text in distinct}
-    empty: tuple[Any, ...] = (None,) * 8 + ([], False)
+    empty: tuple[Any, ...] = (None,) * 8 + ([], False, [])
     rows = [table.get(str(v), empty) if pd.notna(v) else empty for v in values]
     out = frame.copy()
     for index, name in enumerate(NAME_COLUMNS):
-        out[name] = [row[index] if name != "name_keys" else list(row[index]) for row in rows]
+        out[name] = [list(row[index]) if isinstance(row[index], list) else row[index] for row in rows]
     return out
 
 
