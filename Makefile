@@ -29,7 +29,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks scripts
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(STAMP)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from karez.custody import Case, IntegrityReport, SourceInfo, custody_report  # noqa: E402
-from karez.errors import CaseError, KarezError, MappingError, SourceError, StoreError  # noqa: E402
-
 # Light to import, and registers the hook that clears a withdrawn source's link rows.
 import karez.link  # noqa: E402,F401
+from karez.custody import Case, IntegrityReport, SourceInfo, custody_report  # noqa: E402
+from karez.errors import CaseError, KarezError, MappingError, SourceError, StoreError  # noqa: E402
 
 __all__ = [
     "__version__",

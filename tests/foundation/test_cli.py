@@ -75,10 +75,10 @@ def test_integrity_exits_non_zero_and_names_the_problem(tmp_path: Path, list_fil
 
 
 def test_errors_are_clean_messages(tmp_path: Path) -> None:
-    from karez.cli import main
-
     import subprocess
     import sys
+
+    from karez.cli import main
 
     result = subprocess.run(
         [sys.executable, "-c", "from karez.cli import main; main()", "status", str(tmp_path / "nowhere")],

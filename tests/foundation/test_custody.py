@@ -12,8 +12,6 @@ import pytest
 from karez import Case, CaseError, custody_report
 from karez.custody.vault import sha256_file
 
-from .conftest import snapshot
-
 
 def test_init_creates_a_case_and_refuses_to_overwrite(tmp_path: Path) -> None:
     case = Case.init(tmp_path / "c")

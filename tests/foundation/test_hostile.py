@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from karez import Case, SourceError
+from karez import Case, KarezError, SourceError
 
 from .conftest import LIST_CSV, LIST_MAPPING, snapshot
 
@@ -193,7 +193,7 @@ def test_failed_reingest_keeps_the_previous_rows(loaded: Case, tmp_path: Path) -
     broken = tmp_path / "broken.yaml"
     # Valid YAML and columns, but a reason split whose regular expression DuckDB rejects at run time.
     broken.write_text(LIST_MAPPING.replace('split: "[；;]"}', 'split: "(?<=x)"}'), encoding="utf-8")
-    with pytest.raises(Exception):
+    with pytest.raises(KarezError):
         loaded.ingest(source["source_id"], broken)
     assert snapshot(loaded) == before
     assert loaded.integrity().ok

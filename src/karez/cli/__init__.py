@@ -14,6 +14,7 @@ import typer
 
 from karez.errors import KarezError
 
+
 class KarezGroup(typer.core.TyperGroup):
     """The root command: a KarezError anywhere below becomes a one-line message and exit 1."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -93,10 +94,8 @@ class Ledger:
                     ) from error
 
     def head(self) -> LedgerEntry | None:
-        last = None
-        for last in self.entries():
-            pass
-        return last
+        tail = deque(self.entries(), maxlen=1)
+        return tail[0] if tail else None
 
     def append(
         self,

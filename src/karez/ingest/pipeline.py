@@ -19,10 +19,25 @@ import pyarrow as pa
 
 from karez import settings
 from karez.errors import CaseError, SourceError
-from karez.ingest.mapping import DEFAULT_RELATIONSHIPS, PERSON_FIELDS, Mapping, PersonSpec, ValueSpec, load_mapping
+from karez.ingest.mapping import (
+    DEFAULT_RELATIONSHIPS,
+    PERSON_FIELDS,
+    Mapping,
+    PersonSpec,
+    ValueSpec,
+    load_mapping,
+)
 from karez.ingest.readers import FORMAT_BY_MEDIA_TYPE, READERS, RawTable, ReadContext
 from karez.ingest.readers.base import quote_ident
-from karez.ingest.sql import DATE_MACROS, DEFAULT_SEX, hashed_id, literal, mention_id_expr, recode, text_expr
+from karez.ingest.sql import (
+    DATE_MACROS,
+    DEFAULT_SEX,
+    hashed_id,
+    literal,
+    mention_id_expr,
+    recode,
+    text_expr,
+)
 from karez.store.store import DERIVED_TABLES
 
 if TYPE_CHECKING:
@@ -63,7 +78,7 @@ def ingest_source(case: Case, source: dict[str, Any], mapping_path: Path, *, pro
 
     bar = None
     if progress:
-        from rich.progress import Progress, SpinnerColumn, TextColumn, BarColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), transient=True)
         bar.start()

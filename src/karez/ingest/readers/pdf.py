@@ -8,7 +8,14 @@ page, its table on the page and its row in that table, header counted.
 from __future__ import annotations
 
 from karez.errors import SourceError
-from karez.ingest.readers.base import RawTable, ReadContext, check_headers, header_names, load_rows, reader
+from karez.ingest.readers.base import (
+    RawTable,
+    ReadContext,
+    check_headers,
+    header_names,
+    load_rows,
+    reader,
+)
 
 
 def _norm(row: list[str | None]) -> list[str]:

@@ -15,7 +15,14 @@ from typing import Any
 
 from karez import settings
 from karez.errors import SourceError
-from karez.ingest.readers.base import RawTable, ReadContext, check_headers, header_names, load_rows, reader
+from karez.ingest.readers.base import (
+    RawTable,
+    ReadContext,
+    check_headers,
+    header_names,
+    load_rows,
+    reader,
+)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
