@@ -204,3 +204,52 @@ def test_parent_ages_ignore_a_number_the_persons_own_age_contradicts(case, build
     report = verify(case, today=TODAY)
     assert person in {f.mention_id for f in by_check(report, "age_vs_birth_date")}
     assert by_check(report, "parent_child_age") == []
+
+
+def test_a_brother_born_when_neither_stated_parent_could_have_had_him_is_found(case, builder: CaseBuilder):
+    def family(brother_birth: str, *, with_mother: bool = True) -> str:
+        rec = builder.record()
+        person = builder.mention(rec, name="艾合买提·吾斯曼", id_number=make_id(KARAKAX, "19721022", 561),
+                                 sex="M")
+        father = builder.mention(rec, role="relative", person_key="family", ordinal=0,
+                                 name="吾斯曼·吐尔逊", id_number=make_id(KARAKAX, "19360208", 839))
+        builder.relation(rec, father, person, "father", "父亲")
+        if with_mother:
+            mother = builder.mention(rec, role="relative", person_key="family", ordinal=1,
+                                     name="麦尔耶姆·吐尔逊", id_number=make_id(KARAKAX, "19400303", 78))
+            builder.relation(rec, mother, person, "mother", "母亲")
+        brother = builder.mention(rec, role="relative", person_key="family", ordinal=2,
+                                  name="安外尔·吾斯曼", id_number=make_id(KARAKAX, brother_birth, 673))
+        builder.relation(rec, brother, person, "brother", "哥哥")
+        return brother
+
+    # another man's number: born 2002, when the father was 66 and the mother 62
+    copied = family("20020210")
+    # a half-brother through the father: the mother was 58, the father 62
+    family("19980415")
+    # only the father stated: a half-brother through an unstated mother cannot be ruled out
+    family("20020210", with_mother=False)
+    report = verify(case, today=TODAY)
+    [finding] = by_check(report, "sibling_age")
+    assert finding.mention_id == copied
+    assert finding.values["father_birth_year"] == 1936 and finding.values["mother_birth_year"] == 1940
+    assert "a child of neither" in finding.message
+
+
+def test_a_wife_written_as_spouse_with_a_mans_id_number_is_found(case, builder: CaseBuilder):
+    rec = builder.record()
+    person = builder.mention(rec, name="阿不都沙拉木·阿卜杜拉", id_number=make_id(KARAKAX, "19790326", 681),
+                             sex="M")
+    # another person's number: a boy's (odd sex digit), given to the man's wife
+    wife = builder.mention(rec, role="relative", person_key="family", ordinal=0, name="苏毕努尔·买买提",
+                           id_number=make_id(KARAKAX, "20171030", 53))
+    builder.relation(rec, wife, person, "spouse", "妻子")
+    rec2 = builder.record()
+    other = builder.mention(rec2, name="古丽·依明", id_number=make_id(KARAKAX, "19850101", 24), sex="F")
+    husband = builder.mention(rec2, role="relative", person_key="family", ordinal=0, name="卡德尔·托合提",
+                              id_number=make_id(KARAKAX, "19800101", 15))
+    builder.relation(rec2, husband, other, "spouse", "丈夫")
+    report = verify(case, today=TODAY)
+    [finding] = by_check(report, "relationship_sex")
+    assert finding.mention_id == wife
+    assert "妻子" in finding.message and "man" in finding.message

@@ -27,6 +27,21 @@ from karez.verify.checks import NAME_SEPARATORS, Check, Options
 SEQUENCE_HEADERS = ("序号", "编号", "序", "No", "No.", "no", "#", "行号", "row", "Row")
 MALE_RELATIONSHIPS = ("father", "son", "husband", "brother", "grandfather", "grandson", "uncle")
 FEMALE_RELATIONSHIPS = ("mother", "daughter", "wife", "sister", "grandmother", "granddaughter", "aunt")
+# A sex-neutral 'spouse' still says the relative's sex in the words the record used (妻子 is a
+# wife): those words count as the relationship's sex.
+WIFE_WORDS = ("妻子", "妻", "老婆", "wife")
+HUSBAND_WORDS = ("丈夫", "老公", "husband")
+
+
+def relationship_sex_sql(alias: str) -> str:
+    """SQL for the sex ('M', 'F' or NULL) that relation `alias` implies for its relative: from
+    the relationship, else, for a spouse, from the word the record used."""
+    return (f"CASE WHEN {alias}.relationship IN {MALE_RELATIONSHIPS} THEN 'M' "
+            f"WHEN {alias}.relationship IN {FEMALE_RELATIONSHIPS} THEN 'F' "
+            f"WHEN {alias}.relationship = 'spouse' AND lower(trim({alias}.relationship_text)) "
+            f"IN {WIFE_WORDS} THEN 'F' "
+            f"WHEN {alias}.relationship = 'spouse' AND lower(trim({alias}.relationship_text)) "
+            f"IN {HUSBAND_WORDS} THEN 'M' END")
 
 
 _SEPARATORS = re.compile(NAME_SEPARATORS)
@@ -267,8 +282,7 @@ def checks(options: Options) -> list[Check]:
                                    ELSE 'ID number ' || f.id_number || ' is that of' END,
                               CASE coalesce(f.sex, f.id_sex) WHEN 'M' THEN 'man' ELSE 'woman' END)
                 FROM relations r JOIN _v_mentions f ON f.mention_id = r.from_mention
-                WHERE (r.relationship IN {MALE_RELATIONSHIPS} AND coalesce(f.sex, f.id_sex) = 'F')
-                   OR (r.relationship IN {FEMALE_RELATIONSHIPS} AND coalesce(f.sex, f.id_sex) = 'M')
+                WHERE ({relationship_sex_sql('r')}) <> coalesce(f.sex, f.id_sex)
             """,
         ),
         Check(
@@ -313,6 +327,58 @@ def checks(options: Options) -> list[Check]:
                               'parent-child gap of {} years', relative_name, relationship,
                               person_name, relative_year, person_name, person_year, gap)
                 FROM pairs WHERE gap < 12 OR gap > 65
+            """,
+        ),
+        Check(
+            name="sibling_age",
+            family="consistency",
+            title="A brother or sister could be a child of the person's father or mother (birth dates or ID numbers)",
+            checked_sql="""SELECT count(*) FROM relations r
+                           WHERE r.relationship IN ('brother', 'sister')""",
+            findings_sql="""
+                WITH births AS (
+                    -- as for parent_child_age: stated birth dates, else trustworthy ID numbers
+                    -- that the person's own age or birth date does not contradict
+                    SELECT mention_id, name, id_number,
+                           year(coalesce(birth_date, CASE WHEN id_ok THEN id_birth END)) AS born
+                    FROM _v_mentions
+                    WHERE mention_id NOT IN (
+                        SELECT mention_id FROM verify_findings
+                        WHERE check_name IN ('age_vs_birth_date', 'birth_date_vs_id',
+                                             'parent_child_age')
+                          AND mention_id IS NOT NULL)
+                ), parents AS (
+                    SELECT r.to_mention AS person,
+                           max(CASE WHEN r.relationship = 'father' THEN p.born END) AS father_year,
+                           max(CASE WHEN r.relationship = 'mother' THEN p.born END) AS mother_year,
+                           count(DISTINCT r.relationship) AS stated
+                    FROM relations r JOIN births p ON p.mention_id = r.from_mention
+                    WHERE r.relationship IN ('father', 'mother')
+                    GROUP BY ALL
+                    -- one parent each: a person with two stated fathers is another finding
+                    HAVING count(*) = 2
+                )
+                SELECT r.from_mention, r.record_id, r.source_id, 'warning', 'birth_date',
+                       json_object('relationship', r.relationship, 'sibling', s.name,
+                                   'sibling_id', s.id_number, 'sibling_birth_year', s.born,
+                                   'father_birth_year', p.father_year,
+                                   'mother_birth_year', p.mother_year),
+                       format('{}, named as {}, was born in {}, when the stated father (born {}) '
+                              'was {} and the stated mother (born {}) was {}: a child of '
+                              'neither, so the birth date or ID number may be another person''s',
+                              s.name, r.relationship, s.born, p.father_year,
+                              s.born - p.father_year, p.mother_year, s.born - p.mother_year)
+                FROM relations r
+                JOIN births s ON s.mention_id = r.from_mention
+                JOIN parents p ON p.person = r.to_mention
+                WHERE r.relationship IN ('brother', 'sister') AND p.stated = 2
+                  AND s.born IS NOT NULL AND p.father_year IS NOT NULL
+                  AND p.mother_year IS NOT NULL
+                  -- a half-sibling shares one parent, so only a birth outside both parents'
+                  -- childbearing years says the sibling's date is wrong: a father 12 to 65,
+                  -- a mother 12 to 55 (natural births after 55 are all but unknown)
+                  AND (s.born - p.father_year NOT BETWEEN 12 AND 65)
+                  AND (s.born - p.mother_year NOT BETWEEN 12 AND 55)
             """,
         ),
         Check(
