@@ -59,3 +59,42 @@ def test_jackknife_acceleration_is_zero_for_a_symmetric_statistic():
 def test_bca_refuses_too_few_replicates():
     with pytest.raises(EstimateError, match="at least 10"):
         bca_interval(np.array([5, 5, 5]), lambda c: float(c.sum()), replicates=5)
+
+
+def test_bca_ends_are_the_replicate_quantiles_at_the_reported_levels():
+    from scipy.stats import norm
+
+    # Lincoln-Petersen on two lists (patterns 01, 10, 11): a skewed statistic, so z0 and a
+    # are not zero and the levels move away from 2.5 % and 97.5 %.
+    counts = np.array([40, 30, 6])
+    result = bca_interval(
+        counts, lambda c: float((c[1] + c[2]) * (c[0] + c[2]) / max(c[2], 1)), replicates=400, seed=2
+    )
+    z0, a = result.bias_correction, result.acceleration
+    for z_alpha, level, end in zip(norm.ppf([0.025, 0.975]), result.levels, (result.low, result.high), strict=True):
+        assert level == pytest.approx(norm.cdf(z0 + (z0 + z_alpha) / (1 - a * (z0 + z_alpha))))
+        assert end == pytest.approx(float(np.quantile(result.replicates, level)))
+    below, above = result.replicates_beyond()
+    assert below == pytest.approx(result.levels[0] * 400)
+    assert above == pytest.approx((1 - result.levels[1]) * 400)
+    assert result.levels != (0.025, 0.975)
+
+
+def test_an_end_read_deep_in_a_tail_is_warned_about(benchmarks_path):
+    """UK 5 lists, stepwise: z0 is about -0.4, so the lower BCa end is near the 0.2 % quantile,
+    beyond which fewer than one of 300 replicates lies: the result must say so."""
+    histories = load_counts(benchmarks_path, "UK_2013_5lists")
+    result = estimate(histories, "stepwise", bootstrap=300, seed=1234)
+    boot = result.diagnostics["bootstrap"]
+    assert boot["replicates_beyond_ends"][0] < 10
+    assert boot["bca_quantile_levels"][0] < 10 / 300
+    assert any("lower end" in w and "changes with the seed" in w for w in result.warnings)
+
+
+def test_ends_well_inside_the_replicates_earn_no_tail_warning():
+    # Two large independent lists: BCa barely moves the 2.5 % and 97.5 % levels.
+    histories = from_counts(["A", "B"], {"10": 4500, "01": 3500, "11": 1500})
+    result = estimate(histories, "independence", bootstrap=1000, seed=3)
+    below, above = result.diagnostics["bootstrap"]["replicates_beyond_ends"]
+    assert below >= 10 and above >= 10
+    assert not any("changes with the seed" in w for w in result.warnings)

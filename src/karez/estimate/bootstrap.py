@@ -32,6 +32,19 @@ class BootstrapInterval:
     bias_correction: float  # z0
     acceleration: float  # a
     percentile: tuple[float, float]  # the uncorrected percentile interval, for comparison
+    # The quantile levels of the replicates at which the BCa ends were read. With a large
+    # bias correction and acceleration they can lie far in a tail (the UK BIC upper end sits
+    # at 0.99997), where the end is one of the few most extreme replicates.
+    levels: tuple[float, float] = (0.0, 1.0)
+
+    def replicates_beyond(self) -> tuple[float, float]:
+        """How many replicates lie below the lower end and above the upper end (expected).
+
+        Fewer than about 10 means that end rests on a handful of extreme replicates and
+        changes noticeably with the seed.
+        """
+        size = self.replicates.size
+        return (self.levels[0] * size, (1.0 - self.levels[1]) * size)
 
 
 def resample(counts: np.ndarray, replicates: int, rng: np.random.Generator) -> np.ndarray:
@@ -122,4 +135,5 @@ def bca_interval(
         bias_correction=z0,
         acceleration=acceleration,
         percentile=(percentile[0], percentile[1]),
+        levels=(ends[0], ends[1]),
     )

@@ -35,6 +35,9 @@ DEFAULT_BOOTSTRAP = 1000
 # R-hat above this, or fewer effective draws than this, earns a warning.
 RHAT_LIMIT = 1.05
 ESS_LIMIT = 400
+# A BCa end with fewer replicates than this beyond it is read off the few most extreme
+# replicates and moves with the seed: warn.
+TAIL_REPLICATES = 10
 
 
 @dataclass
@@ -192,7 +195,10 @@ def _estimate_loglinear(
             "bias_correction_z0": round(result.bias_correction, 4),
             "acceleration": round(result.acceleration, 5),
             "percentile_interval": [round(x, 2) for x in result.percentile],
+            "bca_quantile_levels": [round(x, 6) for x in result.levels],
+            "replicates_beyond_ends": [round(x, 1) for x in result.replicates_beyond()],
         }
+        warnings.extend(_tail_warnings(result.levels, result.replicates_beyond()))
         if result.failed:
             warnings.append(
                 f"{result.failed} of {replicates} bootstrap replicates had no estimable model "
@@ -226,6 +232,20 @@ def _estimate_loglinear(
         lists=histories.lists,
         stratum=histories.stratum,
     )
+
+
+def _tail_warnings(levels: tuple[float, float], beyond: tuple[float, float]) -> list[str]:
+    """Warnings for BCa ends read so far in a tail that only a few replicates lie beyond."""
+    found = []
+    for name, level, count in (("lower", levels[0], beyond[0]), ("upper", levels[1], beyond[1])):
+        if count < TAIL_REPLICATES:
+            found.append(
+                f"the interval's {name} end is the {100 * level:.3f}th percentile of the "
+                f"replicates (the bias correction and acceleration move it there): only about "
+                f"{count:.1f} replicates lie beyond it, so it rests on the most extreme few and "
+                "changes with the seed; quote it as rough, or run more replicates"
+            )
+    return found
 
 
 def _estimate_lcmcr(
