@@ -22,7 +22,12 @@ import pandas as pd
 
 from karez.store import Store
 from karez.verify.checks import Check, Options
-from karez.verify.consistency import register_name_pairs, relationship_sex_sql, same_name
+from karez.verify.consistency import (
+    FEMALE_RELATIONSHIPS,
+    MALE_RELATIONSHIPS,
+    register_name_pairs,
+    same_name,
+)
 
 # Evidence weights of one mention for the name it gives being the ID number's holder's. A birth
 # date to the day that agrees is strong evidence (one day in some 30,000); a sex that agrees is
@@ -106,11 +111,13 @@ def prepare(store: Store, options: Options) -> None:
             GROUP BY id_clean HAVING count(DISTINCT name) > 1
         ), implied AS (
             -- the sex a stated relationship implies for the relative (father: a man)
-            SELECT r.from_mention AS mention_id,
-                   any_value({relationship_sex_sql('r')}) AS implied_sex
-            FROM relations r
-            WHERE ({relationship_sex_sql('r')}) IS NOT NULL
-            GROUP BY r.from_mention
+            SELECT from_mention AS mention_id,
+                   any_value(CASE WHEN relationship IN {MALE_RELATIONSHIPS} THEN 'M'
+                                  WHEN relationship IN {FEMALE_RELATIONSHIPS} THEN 'F' END)
+                       AS implied_sex
+            FROM relations
+            WHERE relationship IN {MALE_RELATIONSHIPS + FEMALE_RELATIONSHIPS}
+            GROUP BY from_mention
         )
         SELECT m.id_clean, m.name, count(*) AS mentions,
                sum(CASE WHEN {birth_agrees} THEN {BIRTH_AGREES}
