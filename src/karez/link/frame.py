@@ -39,9 +39,11 @@ FRAME_COLUMNS = (
     "township_skeleton",
     "village_skeleton",
     "village_key",
+    "village_from_record",
     "father_rel_skeleton",
     "spouse_rel_skeleton",
     "household_names",
+    "household_size",
 )
 
 
@@ -95,6 +97,29 @@ def place_key(text: str) -> str | None:
     return (key + number) if key else None
 
 
+# A Chinese address runs from large to small: 墨玉县奎牙镇亚朗1村52号. The township is the
+# part ending in 镇/乡, the village the part ending in 村 (a registered address names both).
+_ADDRESS_TOWNSHIP = re.compile(r"(?:县|市|区)?([^县市区镇乡村\d\s,，]+[镇乡])")
+_ADDRESS_VILLAGE = re.compile(r"([^县市区镇乡村\s,，]+村)")
+# Latin addresses as relatives abroad write them: "Aral 1-kent, Qaraqash"
+_ADDRESS_KENT = re.compile(r"([^\W\d_][^\W_]*(?:[ -][^\W\d_][^\W_]*)*\s*\d*\s*-?\s*(?:kent|village))\b", re.IGNORECASE)
+
+
+def place_from_address(text: str) -> tuple[str | None, str | None]:
+    """(township, village) as an address writes them, or None where it names none.
+
+    Only the village and township words are taken; the house number and county are not
+    (`墨玉县奎牙镇亚朗1村52号` gives ('奎牙镇', '亚朗1村')). A village with a number but no
+    name (`37村`) gives no village: that number alone would equate villages of every county.
+    """
+    township_match = _ADDRESS_TOWNSHIP.search(text)
+    village_match = _ADDRESS_VILLAGE.search(text) or _ADDRESS_KENT.search(text)
+    village = village_match.group(1) if village_match else None
+    if village is not None and not _DIGITS.sub("", village).strip(" -村").strip():
+        village = None
+    return (township_match.group(1) if township_match else None), village
+
+
 def _name_skeleton(text: object) -> str | None:
     if not isinstance(text, str) or not text.strip():
         return None
@@ -124,7 +149,7 @@ record_year AS (
     SELECT record_id, max(year(date)) AS year FROM events WHERE date IS NOT NULL GROUP BY record_id
 )
 SELECT m.mention_id, m.source_id, m.record_id, m.role, m.name, m.id_number,
-       m.birth_date, m.birth_date_precision, m.age, m.age_kind, m.sex, m.township, m.village,
+       m.birth_date, m.birth_date_precision, m.age, m.age_kind, m.sex, m.township, m.village, m.address,
        rn.father_rel, rn.spouse_rel, ry.year AS record_year
 FROM mentions m
 JOIN sources s ON s.source_id = m.source_id AND s.status = 'active'
@@ -153,6 +178,48 @@ def _household_names(frame: pd.DataFrame) -> list[list[str] | None]:
         others = sorted({name for other, name in by_record.get(record, ()) if other != mention})
         out.append(others or None)
     return out
+
+
+def _places(frame: pd.DataFrame) -> tuple[list[object], list[object]]:
+    """Township and village of each mention: the stated ones, else those its address names."""
+    townships = list(frame["township"].astype(object))
+    villages = list(frame["village"].astype(object))
+    addresses = frame["address"].astype(object) if "address" in frame.columns else [None] * len(frame)
+    cache: dict[str, tuple[str | None, str | None]] = {}
+    for index, address in enumerate(addresses):
+        if not isinstance(address, str) or not address.strip():
+            continue
+        if isinstance(townships[index], str) and isinstance(villages[index], str):
+            continue
+        if address not in cache:
+            cache[address] = place_from_address(address)
+        township, village = cache[address]
+        if not isinstance(townships[index], str):
+            townships[index] = township
+        if not isinstance(villages[index], str):
+            villages[index] = village
+    return townships, villages
+
+
+def _inherit_record_village(out: pd.DataFrame) -> None:
+    """A mention that states no village takes its record's (`village_from_record` True).
+
+    A list row names the internee's village and, in the family cell, relatives without
+    one; a testimony names the missing person's village and the witness without one. The
+    people a record names around a person mostly share a household, so the record's
+    village is evidence for them too, if weaker (a married daughter lives elsewhere); the
+    place comparison gives it a level of its own so the model learns how much weaker.
+    The subject's village is preferred when several mentions of a record state one.
+    """
+    stated = out[out["village_skeleton"].notna()]
+    stated = stated.assign(_subject=(stated["role"] != "subject")).sort_values(["record_id", "_subject", "mention_id"])
+    first = stated.drop_duplicates("record_id")
+    village_of = dict(zip(first["record_id"], first["village_skeleton"], strict=True))
+    key_of = dict(zip(first["record_id"], first["village_key"], strict=True))
+    missing = out["village_skeleton"].isna() & out["record_id"].isin(village_of)
+    out["village_from_record"] = missing.to_numpy()
+    out.loc[missing, "village_skeleton"] = out.loc[missing, "record_id"].map(village_of)
+    out.loc[missing, "village_key"] = out.loc[missing, "record_id"].map(key_of)
 
 
 def load_mentions(case: Case) -> pd.DataFrame:
@@ -230,9 +297,11 @@ def build_frame(mentions: pd.DataFrame, *, reference_year: int | None = None) ->
         s if s in ("M", "F") else (("M" if int(i[16]) % 2 else "F") if i and len(i) == 18 and i[:17].isdigit() else None)
         for s, i in zip(sex, ids, strict=True)
     ]
-    out["township_skeleton"] = [place_skeleton(t) if isinstance(t, str) else None for t in frame["township"]]
-    out["village_skeleton"] = [place_skeleton(v) if isinstance(v, str) else None for v in frame["village"]]
-    out["village_key"] = [place_key(v) if isinstance(v, str) else None for v in frame["village"]]
+    townships, villages = _places(frame)
+    out["township_skeleton"] = [place_skeleton(t) if isinstance(t, str) else None for t in townships]
+    out["village_skeleton"] = [place_skeleton(v) if isinstance(v, str) else None for v in villages]
+    out["village_key"] = [place_key(v) if isinstance(v, str) else None for v in villages]
+    _inherit_record_village(out)
     relative_cache: dict[str, str | None] = {}
     for column, target in (("father_rel", "father_rel_skeleton"), ("spouse_rel", "spouse_rel_skeleton")):
         values = []
@@ -246,6 +315,7 @@ def build_frame(mentions: pd.DataFrame, *, reference_year: int | None = None) ->
         out[target] = values
     out = name_columns(out, "name")
     out["household_names"] = _household_names(out)
+    out["household_size"] = [len(names) if names else 0 for names in out["household_names"]]
     # pandas nullable / numpy types confuse engines less as plain objects
     out["name_keys"] = [list(k) if k is not None else [] for k in out["name_keys"]]
     return out

@@ -173,7 +173,15 @@ def _place_comparison() -> Any:
                 "(village_skeleton_l IS NULL OR village_skeleton_r IS NULL) AND "
                 "(township_skeleton_l IS NULL OR township_skeleton_r IS NULL)",
             ).configure(is_null_level=True, label_for_charts="place missing"),
-            cll.ExactMatchLevel("village_skeleton").configure(label_for_charts="same village"),
+            cll.CustomLevel(
+                "village_skeleton_l = village_skeleton_r AND NOT village_from_record_l AND NOT village_from_record_r",
+                label_for_charts="same village",
+            ),
+            # a relative in a family cell, or a testimony's witness, states no village; the
+            # village of the record (the household's) is weaker evidence, weighed apart
+            cll.ExactMatchLevel("village_skeleton").configure(
+                label_for_charts="same village (one side's from the rest of its record)"
+            ),
             cll.JaroWinklerLevel("village_skeleton", 0.88).configure(label_for_charts="village close"),
             cll.ExactMatchLevel("village_key").configure(label_for_charts="village sounds alike"),
             cll.ExactMatchLevel("township_skeleton").configure(label_for_charts="same township"),
@@ -202,8 +210,20 @@ def _relatives_comparison() -> Any:
             cll.ArrayIntersectLevel("household_names", 2).configure(
                 label_for_charts="two or more of the same people named in both records"
             ),
+            # A testimony names one other person, the witness; a list row that names the
+            # same person among the family is strong evidence, where one shared name among
+            # eight relatives on both sides is weak (namesakes in one village).
+            cll.And(
+                cll.ArrayIntersectLevel("household_names", 1),
+                cll.CustomLevel("household_size_l = 1 OR household_size_r = 1"),
+            ).configure(label_for_charts="the one other person a record names is named in the other"),
             cll.ArrayIntersectLevel("household_names", 1).configure(
                 label_for_charts="one of the same people named in both records"
+            ),
+            # the witness abroad need not be on a list: their absence is weaker evidence
+            # against than two full families that share nobody
+            cll.CustomLevel("household_size_l = 1 OR household_size_r = 1").configure(
+                label_for_charts="the one other person a record names is not in the other"
             ),
             cll.ElseLevel(),
         ],
