@@ -112,6 +112,7 @@ def distinct_skeletons(readings: Readings, limit: int = _READINGS_USED) -> tuple
     return tuple(out)
 
 
+@lru_cache(maxsize=524288)
 def part_similarity(left: Readings, right: Readings) -> float:
     """Similarity in [0, 1] of two name parts given their ranked readings.
 
