@@ -2,28 +2,70 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from karez.estimate import EstimateError, estimate, from_counts, load_counts
-from karez.estimate.bootstrap import bca_interval, jackknife_acceleration
+from karez.estimate.bootstrap import QUANTILE_METHOD, bca_interval, jackknife_acceleration
+from karez.estimate.histories import pattern_index
+from karez.estimate.loglinear import ModelChecker
+from karez.estimate.methods import loglinear_chooser
+
+RESAMPLES_R_1234 = Path(__file__).resolve().parents[1] / "data" / "mse" / "uk5_resamples_r_seed1234.json"
+
+
+def _reference_run(benchmarks: dict) -> list[float]:
+    return next(iter(benchmarks["UK_2013_5lists"]["reference_runs"].values()))["bca_95"]
+
+
+@pytest.mark.slow
+def test_stepwise_bca_on_the_reference_runs_own_draws_equals_it_to_the_unit(benchmarks_path, benchmarks):
+    """Fed the very resamples R drew for the SparseMSE reference run (seed 1234), karez's
+    stepwise bootstrap gives its BCa interval [8785, 14701] to the unit: same selection in
+    every replicate, same jackknife acceleration, same z0 and quantile rule. What is left
+    between karez and R is the random generator alone."""
+    reference = _reference_run(benchmarks)
+    histories = load_counts(benchmarks_path, "UK_2013_5lists")
+    drawn = json.loads(RESAMPLES_R_1234.read_text("utf-8"))
+    resampled = np.zeros((len(drawn["replicates"]), histories.counts.size), dtype=np.int64)
+    columns = pattern_index(np.array([[int(c) for c in p] for p in drawn["patterns"]]))
+    resampled[:, columns] = np.asarray(drawn["replicates"])
+    choose = loglinear_chooser("stepwise", ModelChecker(histories.patterns))
+    result = bca_interval(
+        histories.counts,
+        lambda counts: float(counts.sum()) + choose(counts).fit.unobserved,
+        resampled=resampled,
+    )
+    assert result.replicates.size == 1000 and result.failed == 0
+    assert result.low == pytest.approx(reference[0], abs=1.0)
+    assert result.high == pytest.approx(reference[1], abs=1.0)
+    # Read with numpy's default quantile rule (type 7) the lower end would be 8,938, 1.7 %
+    # off: this end lies between the smallest and second smallest replicate.
+    assert float(np.quantile(result.replicates, result.levels[0])) > reference[0] + 100
 
 
 @pytest.mark.slow
 def test_stepwise_bca_interval_is_near_the_reference_run(benchmarks_path, benchmarks):
-    """SparseMSE 2.0.1, pthresh 0.02, 1000 replicates: BCa 95% [8785, 14701] (a reference run,
-    not a published figure: interval ends depend on the seed and the random generator)."""
-    reference = next(iter(benchmarks["UK_2013_5lists"]["reference_runs"].values()))["bca_95"]
+    """SparseMSE 2.0.1, pthresh 0.02, 1000 replicates, seed 1234: BCa 95% [8785, 14701] (a
+    reference run, not a published figure). karez draws with numpy, so its ends differ by
+    Monte Carlo noise only; both ends within 5 %, as the issue asks.
+
+    The lower end is read near the 0.2 % level, between the two or three smallest of 1,000
+    replicates, so it moves with the seed in R as in karez: R seeds 1-10 give 8,730-9,531
+    (7 of 11 runs with seed 1234 within 5 % of the reference), numpy seeds 1-10 give
+    9,089-9,422 (6 of 10). Seed 1234 is the reference run's seed, chosen before these
+    figures were known; see docs/estimate.md for the table."""
+    reference = _reference_run(benchmarks)
     histories = load_counts(benchmarks_path, "UK_2013_5lists")
     result = estimate(histories, "stepwise", bootstrap=1000, seed=1234)
     low, high = result.interval
     assert result.interval_kind == "bca_bootstrap_with_model_selection"
     assert result.diagnostics["bootstrap"]["replicates"] == 1000
+    assert low == pytest.approx(reference[0], rel=0.05)
     assert high == pytest.approx(reference[1], rel=0.05)
-    # The lower end sits at about the 0.2 % quantile of the replicates (z0 is about -0.4),
-    # an extreme tail whose Monte Carlo error at 1000 replicates is itself several percent:
-    # across seeds 1-3 it ran 9,217-9,457. Within 6 % here; see docs/estimate.md.
-    assert low == pytest.approx(reference[0], rel=0.06)
     assert low < result.estimate < high
 
 
@@ -73,7 +115,7 @@ def test_bca_ends_are_the_replicate_quantiles_at_the_reported_levels():
     z0, a = result.bias_correction, result.acceleration
     for z_alpha, level, end in zip(norm.ppf([0.025, 0.975]), result.levels, (result.low, result.high), strict=True):
         assert level == pytest.approx(norm.cdf(z0 + (z0 + z_alpha) / (1 - a * (z0 + z_alpha))))
-        assert end == pytest.approx(float(np.quantile(result.replicates, level)))
+        assert end == pytest.approx(float(np.quantile(result.replicates, level, method=QUANTILE_METHOD)))
     below, above = result.replicates_beyond()
     assert below == pytest.approx(result.levels[0] * 400)
     assert above == pytest.approx((1 - result.levels[1]) * 400)
@@ -98,3 +140,25 @@ def test_ends_well_inside_the_replicates_earn_no_tail_warning():
     below, above = result.diagnostics["bootstrap"]["replicates_beyond_ends"]
     assert below >= 10 and above >= 10
     assert not any("changes with the seed" in w for w in result.warnings)
+
+
+def test_bias_correction_counts_only_replicates_strictly_below_the_estimate():
+    """Efron's z0 = Phi^-1(share of replicates < estimate): ties with the estimate do not count
+    as half below (which would shift every end on a statistic with many ties)."""
+    from scipy.stats import norm
+
+    counts = np.array([30, 30])
+    # A coarse statistic: many replicates tie with the estimate on the data (3).
+    result = bca_interval(counts, lambda c: float(c[0] // 10), replicates=400, seed=4)
+    share_below = np.count_nonzero(result.replicates < 3.0) / result.replicates.size
+    assert np.count_nonzero(result.replicates == 3.0) > 50
+    assert result.bias_correction == pytest.approx(float(norm.ppf(share_below)))
+
+
+def test_resampled_counts_replace_the_random_draws_and_must_fit_the_patterns():
+    counts = np.array([40, 30, 6])
+    given = np.array([[40, 30, 6]] * 5 + [[38, 31, 7]] * 5 + [[42, 29, 5]] * 5)
+    result = bca_interval(counts, lambda c: float(c[0] + c[1]), resampled=given, seed=1)
+    assert sorted(result.replicates.tolist()) == sorted(float(r[0] + r[1]) for r in given)
+    with pytest.raises(EstimateError, match="3 columns"):
+        bca_interval(counts, lambda c: float(c.sum()), resampled=np.ones((20, 2)))
