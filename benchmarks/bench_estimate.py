@@ -6,9 +6,14 @@
   cached existence tests, no warm starts), timed on a share of the replicates;
 * the latent-class model (LCMCR), 4 chains x 10,000 iterations on the UK 6-list data, target
   under 60 s; baseline in the same run: the same four chains run one after another instead of
-  as one array.
+  as one array;
+* LCMCR coverage: how often the 95 % credible interval covers the known total of data
+  simulated from a two-class latent-class model (N = 1,000, 5 lists), over many data sets,
+  with the binomial 95 % range a nominal 0.95 would give; baseline in the same run: the
+  independence model's Wald interval on the same data sets (a model that ignores the
+  classes, so it should cover less).
 
-    .venv/bin/python benchmarks/bench_estimate.py [--quick]
+    .venv/bin/python benchmarks/bench_estimate.py [--quick] [--coverage-runs N]
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from karez.estimate import load_counts
+from karez.estimate import CaptureHistories, estimate, load_counts
 from karez.estimate.bootstrap import bca_interval, resample
+from karez.estimate.histories import pattern_index
 from karez.estimate.lcmcr import sample_lcmcr
 from karez.estimate.loglinear import ModelChecker
 from karez.estimate.selection import stepwise
@@ -75,17 +81,64 @@ def bench_lcmcr(iterations: int, burn_in: int) -> None:
           f"{'met' if elapsed < 60 or iterations < 10_000 else 'NOT met'}")
 
 
+# The two-class model of tests/estimate/test_lcmcr.py: 70 % easy to catch, 30 % hard.
+COVERAGE_TOTAL = 1000
+COVERAGE_WEIGHTS = [0.7, 0.3]
+COVERAGE_CAPTURE = [[0.4, 0.35, 0.45, 0.3, 0.4], [0.2, 0.3, 0.15, 0.25, 0.2]]
+
+
+def _simulated_histories(rng: np.random.Generator) -> CaptureHistories:
+    classes = rng.choice(len(COVERAGE_WEIGHTS), size=COVERAGE_TOTAL, p=COVERAGE_WEIGHTS)
+    caught = rng.random((COVERAGE_TOTAL, 5)) < np.asarray(COVERAGE_CAPTURE)[classes]
+    seen = caught.any(axis=1)
+    counts = np.bincount(pattern_index(caught[seen].astype(np.int8)), minlength=2**5 - 1)
+    return CaptureHistories(tuple("ABCDE"), counts)
+
+
+def bench_lcmcr_coverage(runs: int, iterations: int, burn_in: int) -> None:
+    rng = np.random.default_rng(2026)
+    covered = baseline_covered = 0
+    medians, widths = [], []
+    start = time.perf_counter()
+    for run in range(runs):
+        histories = _simulated_histories(rng)
+        posterior = sample_lcmcr(histories, chains=2, iterations=iterations, burn_in=burn_in, seed=run)
+        low, high = posterior.interval(0.95)
+        covered += low <= COVERAGE_TOTAL <= high
+        medians.append(posterior.median)
+        widths.append(high - low)
+        fixed = estimate(histories, "independence", bootstrap=0)
+        baseline_covered += fixed.interval[0] <= COVERAGE_TOTAL <= fixed.interval[1]
+    elapsed = time.perf_counter() - start
+    # The range a true coverage of 0.95 gives in `runs` data sets, 95 % of the time.
+    from scipy.stats import binom
+
+    low_count, high_count = binom.ppf([0.025, 0.975], runs, 0.95)
+    share = covered / runs
+    print(f"LCMCR coverage, {runs} simulated data sets (N = {COVERAGE_TOTAL}, 5 lists, 2 classes; "
+          f"2 chains x {iterations:,} + {burn_in:,} burn-in): {covered}/{runs} = {share:.3f} "
+          f"(a true 0.95 gives {low_count:.0f}-{high_count:.0f} of {runs}); "
+          f"{'consistent with nominal' if low_count <= covered <= high_count else 'NOT consistent with nominal'}; "
+          f"median of medians {np.median(medians):,.0f}, mean width {np.mean(widths):,.0f}; {elapsed:.1f} s")
+    print(f"  baseline, independence model (Wald, model fixed) on the same data: "
+          f"{baseline_covered}/{runs} = {baseline_covered / runs:.3f}; "
+          f"ratio LCMCR / baseline coverage: {share / max(baseline_covered / runs, 1 / runs):.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small fast run")
+    parser.add_argument("--coverage-runs", type=int, default=None, help="simulated data sets for the LCMCR coverage check")
     args = parser.parse_args()
     print("bench_estimate (figures depend on machine load; the CPU may be shared)")
     if args.quick:
         bench_bootstrap(replicates=200, baseline_share=20)
         bench_lcmcr(iterations=2_000, burn_in=500)
+        bench_lcmcr_coverage(runs=args.coverage_runs or 20, iterations=1_000, burn_in=300)
     else:
         bench_bootstrap(replicates=1000, baseline_share=100)
         bench_lcmcr(iterations=10_000, burn_in=2_000)
+        bench_lcmcr_coverage(runs=args.coverage_runs or 200, iterations=2_000, burn_in=500)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,10 @@ def compare(
         elif method == "bma":
             allowed = {k: v for k, v in options.items() if k == "level"}
         else:
-            allowed = {k: v for k, v in options.items() if k in ("level", "max_order", "pthresh", "bootstrap")}
+            wanted = ("level", "max_order", "pthresh", "bootstrap")
+            if method in ("bic", "aic"):
+                wanted += ("top_models",)
+            allowed = {k: v for k, v in options.items() if k in wanted and v is not None}
         try:
             results.append(estimate(histories, method, seed=seed, **allowed))
         except EstimateError as error:

@@ -24,6 +24,7 @@ from karez.estimate.selection import (
     Selection,
     independence,
     information_criterion,
+    ranked_models,
     stepwise,
 )
 
@@ -108,6 +109,7 @@ def estimate(
     iterations: int = 10_000,
     burn_in: int = 2_000,
     classes: int = 10,
+    top_models: int | None = None,
 ) -> Estimate:
     """Estimate the total number of people, listed or not, with one method.
 
@@ -117,6 +119,9 @@ def estimate(
     Wald interval with the chosen model held fixed, which is too narrow and says so. `lcmcr`
     gives the posterior median and an equal-tailed credible interval; so does `bma`
     (averaging over decomposable graphical models, Madigan & York 1997).
+    `top_models` (bic/aic only): the bootstrap and jackknife choose among the `top_models`
+    models best on the data instead of all of them (Silverman, Chan & Vincent 2024, section
+    2.5); the point estimate still comes from the full search.
     Raises `ModelNotEstimable` when the chosen model's estimate does not exist.
     """
     method = method.lower()
@@ -128,7 +133,12 @@ def estimate(
         return _estimate_lcmcr(histories, level, chains, iterations, burn_in, classes, seed)
     if method == "bma":
         return _estimate_bma(histories, level)
-    return _estimate_loglinear(histories, method, max_order, pthresh, bootstrap, seed, level)
+    if top_models is not None and (method not in SLOW_TO_BOOTSTRAP or top_models < 1):
+        raise EstimateError(
+            f"--top-models applies to bic and aic only and must be at least 1 (got {top_models} "
+            f"with method {method})"
+        )
+    return _estimate_loglinear(histories, method, max_order, pthresh, bootstrap, seed, level, top_models)
 
 
 def _estimate_loglinear(
@@ -139,6 +149,7 @@ def _estimate_loglinear(
     bootstrap: int | None,
     seed: int | None,
     level: float,
+    top_models: int | None = None,
 ) -> Estimate:
     if max_order < 2:
         raise EstimateError(f"--max-order must be at least 2, got {max_order}")
@@ -177,17 +188,26 @@ def _estimate_loglinear(
     replicates = bootstrap
     if replicates is None:
         replicates = 0 if method in SLOW_TO_BOOTSTRAP else DEFAULT_BOOTSTRAP
+    kind = "bca_bootstrap_with_model_selection"
+    rechoose = choose  # the model choice redone in every replicate
+    if replicates > 0 and top_models is not None:
+        ranking = ranked_models(histories.patterns, histories.counts, checker, method, max_order)
+        searched = ranking[:top_models]
+        kind = "bca_bootstrap_with_model_selection_among_top_models"
+
+        def rechoose(counts: np.ndarray) -> Selection:
+            return information_criterion(histories.patterns, counts, checker, method, max_order, searched)
+
     if replicates > 0:
         result = bca_interval(
             histories.counts,
-            lambda counts: float(counts.sum()) + choose(counts).fit.unobserved,
+            lambda counts: float(counts.sum()) + rechoose(counts).fit.unobserved,
             replicates=replicates,
             level=level,
             seed=seed,
             point=point,
         )
         interval = (result.low, result.high)
-        kind = "bca_bootstrap_with_model_selection"
         diagnostics["bootstrap"] = {
             "replicates": int(result.replicates.size),
             "failed": result.failed,
@@ -197,7 +217,11 @@ def _estimate_loglinear(
             "percentile_interval": [round(x, 2) for x in result.percentile],
             "bca_quantile_levels": [round(x, 6) for x in result.levels],
             "replicates_beyond_ends": [round(x, 1) for x in result.replicates_beyond()],
+            "quantile_rule": "median-unbiased (Hyndman & Fan type 8)",
         }
+        if top_models is not None:
+            diagnostics["bootstrap"]["top_models"] = len(searched)
+            diagnostics["bootstrap"]["models_estimable_on_data"] = len(ranking)
         warnings.extend(_tail_warnings(result.levels, result.replicates_beyond()))
         if result.failed:
             warnings.append(

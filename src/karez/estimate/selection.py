@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,22 +137,24 @@ def information_criterion(
     checker: ModelChecker,
     criterion: str = "bic",
     max_order: int = 2,
+    models: Sequence[tuple[Term, ...]] | None = None,
 ) -> Selection:
     """The model with the smallest AIC or BIC among all hierarchical models up to `max_order`
     whose estimate is finite and identifiable.
 
     BIC = -2 log L + (number of parameters) x log(number of people observed); AIC uses 2 in
-    place of the logarithm. Models refused by the existence tests take no part.
+    place of the logarithm. Models refused by the existence tests take no part. `models`
+    restricts the search to those models (e.g. the best few on the data, from
+    `ranked_models`, as the bootstrap of Silverman, Chan & Vincent 2024 does).
     """
     if criterion not in ("aic", "bic"):
         raise EstimateError(f"unknown criterion {criterion!r}: use aic or bic")
     k = patterns.shape[1]
-    n_observed = float(counts.sum())
-    penalty = math.log(n_observed) if criterion == "bic" else 2.0
     considered = refused = 0
     key = checker.support_key(counts)
     passing = []
-    for terms in _models_largest_first(k, max_order):
+    searched = _models_largest_first(k, max_order) if models is None else _largest_first(models)
+    for terms in searched:
         considered += 1
         check = checker.check(counts, terms, key)
         if check.ok:
@@ -165,9 +167,44 @@ def information_criterion(
             f"on these data ({refused} refused); try the independence model",
             "mle_does_not_exist",
         )
-    log_likelihood, parameters, _ = fit_many(patterns, counts, passing)
-    scores = -2.0 * log_likelihood + parameters * penalty
+    scores = _scores(patterns, counts, passing, criterion)
     chosen = int(np.argmin(scores))
     best = (float(scores[chosen]), fit_model(patterns, counts, passing[chosen], checker.starts))
     trail = ({"criterion": criterion, "value": best[0], "max_order": max_order},)
     return Selection(best[1], trail, considered, refused)
+
+
+def ranked_models(
+    patterns: np.ndarray,
+    counts: np.ndarray,
+    checker: ModelChecker,
+    criterion: str = "bic",
+    max_order: int = 2,
+) -> tuple[tuple[Term, ...], ...]:
+    """Every hierarchical model up to `max_order` whose estimate exists on `counts`, best
+    (smallest AIC/BIC) first: the ranking from which a bootstrap may keep the top few."""
+    if criterion not in ("aic", "bic"):
+        raise EstimateError(f"unknown criterion {criterion!r}: use aic or bic")
+    key = checker.support_key(counts)
+    models, passing = [], []
+    for terms in _models_largest_first(patterns.shape[1], max_order):
+        check = checker.check(counts, terms, key)
+        if check.ok:
+            models.append(terms)
+            passing.append(check)
+    if not passing:
+        return ()
+    # A stable sort: models with equal scores keep the order the full search would meet them.
+    order = np.argsort(_scores(patterns, counts, passing, criterion), kind="stable")
+    return tuple(models[i] for i in order)
+
+
+def _scores(patterns: np.ndarray, counts: np.ndarray, passing: list, criterion: str) -> np.ndarray:
+    penalty = math.log(float(counts.sum())) if criterion == "bic" else 2.0
+    log_likelihood, parameters, _ = fit_many(patterns, counts, passing)
+    return -2.0 * log_likelihood + parameters * penalty
+
+
+def _largest_first(models: Sequence[tuple[Term, ...]]) -> list[tuple[Term, ...]]:
+    # As in the full search: larger models first, so smaller ones inherit passed checks.
+    return sorted(models, key=len, reverse=True)
