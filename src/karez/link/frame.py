@@ -40,6 +40,7 @@ FRAME_COLUMNS = (
     "village_skeleton",
     "village_key",
     "village_from_record",
+    "village_stated_key",
     "father_rel_skeleton",
     "spouse_rel_skeleton",
     "household_names",
@@ -216,6 +217,7 @@ def _inherit_record_village(out: pd.DataFrame) -> None:
     first = stated.drop_duplicates("record_id")
     village_of = dict(zip(first["record_id"], first["village_skeleton"], strict=True))
     key_of = dict(zip(first["record_id"], first["village_key"], strict=True))
+    out["village_stated_key"] = out["village_key"]
     missing = out["village_skeleton"].isna() & out["record_id"].isin(village_of)
     out["village_from_record"] = missing.to_numpy()
     out.loc[missing, "village_skeleton"] = out.loc[missing, "record_id"].map(village_of)
