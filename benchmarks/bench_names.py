@@ -31,7 +31,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from itertools import permutations
 from pathlib import Path
 
@@ -55,14 +55,14 @@ Scorer = Callable[[str, str], float]
 # ---------------------------------------------------------------- the baselines
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pinyin_text(text: str) -> str:
     """Pinyin of every character, syllables of one name part run together."""
     parts = split_on_separators(text)
     return " ".join("".join(lazy_pinyin(part)) for part in parts).lower()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _latin_text(text: str) -> str:
     return " ".join(unidecode(text).lower().replace("'", "").split())
 

@@ -13,7 +13,9 @@ from itertools import permutations
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
+from karez.names import han
 from karez.names.parse import ParsedName, Readings, parse
+from karez.names.scripts import is_han_char
 
 _DIGRAPHS = (("sh", "S"), ("ch", "C"), ("zh", "J"), ("gh", "G"), ("ng", "n"), ("kh", "H"))
 _FOLD = str.maketrans(
@@ -37,7 +39,8 @@ def skeleton(uly: str) -> str:
     """Fold a ULY-like spelling to its phonetic skeleton ('Mehmet' and 'memet' agree).
 
     Vowels become a/i/u classes, k=q, g=gh, x=h, l=r, f=p, ng=n, doubled letters and
-    an h after a vowel (Ehmet/Emet) are dropped, a final d is read as t.
+    an h after a vowel (Ehmet/Emet) are dropped, a final d is read as t, a final b as p, a final
+    -chan as -jan, and Abdul-/Abdur- before a consonant as Abdu-.
     """
     text = uly.lower().replace("'", "")
     for digraph, code in _DIGRAPHS:
@@ -56,6 +59,15 @@ def skeleton(uly: str) -> str:
         out.append(char)
     if out and out[-1] == "d":
         out[-1] = "t"
+    if out and out[-1] == "b":
+        out[-1] = "p"  # Uyghur devoices a final b: Yaqup, Hajip, Ayup for Yaqub, Hajib, Ayyub
+    if out[:5] == ["a", "b", "d", "u", "r"] and len(out) > 5 and out[5] not in _VOWELS:
+        # Arabic Abd al-X: Uyghur writes Abdu-X (Abdukérim, Abduhamit) where spellings
+        # abroad keep the article (Abdulkerim, Abdulhamid); before a vowel the l stays
+        # (Abdulla), before r it merges (Abdurrahim ~ Abdurehim)
+        del out[4]
+    if out[-3:] == ["C", "a", "n"]:
+        out[-3] = "J"  # the suffix -jan is also written -chan (Téyipchan ~ Téyipjan)
     return "".join(out)
 
 
@@ -112,6 +124,13 @@ def distinct_skeletons(readings: Readings, limit: int = _READINGS_USED) -> tuple
     return tuple(out)
 
 
+_INITIAL_H_DISCOUNT = 0.96
+
+
+def _starts_with_h(folded: str) -> bool:
+    return len(folded) > 1 and folded[0] == "H" and folded[1] in _VOWELS
+
+
 @lru_cache(maxsize=524288)
 def part_similarity(left: Readings, right: Readings) -> float:
     """Similarity in [0, 1] of two name parts given their ranked readings.
@@ -124,6 +143,12 @@ def part_similarity(left: Readings, right: Readings) -> float:
     for skeleton_left, weight_left in distinct_skeletons(left):
         for skeleton_right, weight_right in distinct_skeletons(right):
             score = string_similarity(skeleton_left, skeleton_right)
+            if _starts_with_h(skeleton_left) != _starts_with_h(skeleton_right):
+                # a word-initial h is often unwritten: Chinese writes Hesen 艾山, Hushur
+                # 吾守尔, Hidayet 伊达雅 with vowel-initial characters, and spellings
+                # abroad drop it too; a match without it counts a little less
+                score = max(score, _INITIAL_H_DISCOUNT * string_similarity(
+                    skeleton_left.removeprefix("H"), skeleton_right.removeprefix("H")))
             score *= 0.9 + 0.1 * min(weight_left, weight_right)
             if score > best:
                 best = score
@@ -159,6 +184,26 @@ def _matrix(a: ParsedName, b: ParsedName) -> list[list[float]]:
     return [[part_similarity(ra, rb) for rb in b.readings[:4]] for ra in a.readings[:4]]
 
 
+# What a part that only one name has costs: a name part (the father's name a source
+# left out) 7 %, a title or particle 2 %. Titles are not names: sources add or drop
+# Khan, Shah, Beg, Haji, Khoja, Ahun and the Arabic article al- freely (Yulbars Khan is
+# 尧乐博斯 in Chinese histories), so leaving one out is weaker evidence of another person.
+_PART_COST = 0.07
+_TITLE_COST = 0.02
+_TITLES = ("xan", "shah", "beg", "bek", "bey", "begim", "haji", "hajim", "aji", "xoja", "axun",
+           "molla", "damolla", "qari", "ependi", "al", "el", "ibn", "bin")
+
+
+@lru_cache(maxsize=1)
+def _title_skeletons() -> frozenset[str]:
+    return frozenset(skeleton(title) for title in _TITLES)
+
+
+def _is_title(readings: Readings) -> bool:
+    """True when a part's best reading is a title or particle (see `_TITLES`)."""
+    return bool(readings) and skeleton(readings[0][0]) in _title_skeletons()
+
+
 def _best_assignment(a: ParsedName, b: ParsedName) -> tuple[float, tuple[tuple[int, int], ...]]:
     """Best one-to-one pairing of parts, weighted by position, with small penalties."""
     if not a.readings or not b.readings:
@@ -172,18 +217,23 @@ def _best_assignment(a: ParsedName, b: ParsedName) -> tuple[float, tuple[tuple[i
         for chosen_rows in permutations(row_indexes, size) if rows > size else (tuple(row_indexes),):
             pairs = tuple(zip(chosen_rows, chosen_cols, strict=True))
             total = weight_sum = 0.0
-            in_order = True
             for i, j in pairs:
                 weight = (_PART_WEIGHTS[i] + _PART_WEIGHTS[j]) / 2
                 total += weight * matrix[i][j]
                 weight_sum += weight
-                if i != j:
-                    in_order = False
+            # in order: each part in its place, or the given names paired and the other
+            # matched parts in their order, whatever is left out between them (Mahmud
+            # al-Kashgari ~ Mahmud Kashgari)
+            in_order = all(i == j for i, j in pairs) or (
+                (0, 0) in pairs and [j for _, j in sorted(pairs)] == sorted(j for _, j in pairs)
+            )
             score = total / weight_sum
             if not in_order:
                 score *= 0.97  # swapped parts happen, but in-order matches are likelier
-            unmatched = (rows - size) + (cols - size)
-            score *= 1.0 - 0.07 * min(unmatched, 3)
+            if rows != cols:
+                left_out = [_is_title(a.readings[i]) for i in row_indexes if i not in chosen_rows]
+                left_out += [_is_title(b.readings[j]) for j in range(cols) if j not in chosen_cols]
+                score *= 1.0 - min(0.21, sum(_TITLE_COST if title else _PART_COST for title in left_out))
             if score > best_score:
                 best_score, best_pairs = score, pairs
     return best_score, best_pairs
@@ -193,9 +243,19 @@ def _concatenated(a: ParsedName, b: ParsedName) -> float:
     """Similarity of the whole names run together (Abdu Rehim ~ Abdurehim)."""
     if len(a.readings) == len(b.readings):
         return 0.0  # the part-wise match already covers this case
-    joined_a = skeleton("".join(r[0][0] for r in a.readings if r))
-    joined_b = skeleton("".join(r[0][0] for r in b.readings if r))
-    return 0.95 * string_similarity(joined_a, joined_b)
+    return 0.95 * part_similarity(_joined_readings(a), _joined_readings(b))
+
+
+def _joined_readings(name: ParsedName) -> Readings:
+    """Readings of a name's parts run together. Han characters are read again as one
+    part, so a cut that `segment_han` made inside one name (萨希甫加马丽 Sahibjamal)
+    does not carry over."""
+    if name.script == "han":
+        characters = "".join(char for part in name.parts for char in part if is_han_char(char))
+        readings = han.part_readings(characters) if characters else ()
+        if readings:
+            return readings
+    return (("".join(r[0][0] for r in name.readings if r), 1.0),)
 
 
 def similarity(a: str | ParsedName, b: str | ParsedName) -> float:

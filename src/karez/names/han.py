@@ -199,8 +199,18 @@ def _readings_of_units(
                 if value > grown.get(candidate, 0.0):
                     grown[candidate] = value
         beam = sorted(grown.items(), key=lambda item: -item[1])[:_BEAM]
-    # a word-final vowel cluster or bare word-initial consonant pair is unlikely too
-    return beam
+    # Uyghur ends no word in a consonant followed by r: 尔 after a syllable read as a bare
+    # consonant (扎克尔, 聂滋尔) means the vowel between was written by that syllable
+    # (Zakir, Nezir), so such readings drop behind the ones that keep it
+    beam = [(reading, score * _final_cluster_penalty(reading)) for reading, score in beam]
+    return sorted(beam, key=lambda item: -item[1])
+
+
+def _final_cluster_penalty(reading: str) -> float:
+    """How much less likely a reading is for ending in consonant + r (jakr, nézr)."""
+    if len(reading) >= 3 and reading[-1] == "r" and reading[-2] not in _VOWELS and reading[-2] != "r":
+        return 0.3
+    return 1.0
 
 
 @lru_cache(maxsize=262144)

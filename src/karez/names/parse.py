@@ -68,6 +68,8 @@ class ParsedName:
 def _part_score(part: str) -> float:
     endings = han.model()["part_endings"]
     beginnings = han.model()["part_beginnings"]
+    # the tables list simplified characters; 買買提吐爾遜 cuts where 买买提吐尔逊 does
+    part = part.translate(han.model()["traditional_table"])
     length_prior = {1: 0.05, 2: 0.7, 3: 1.0, 4: 0.9, 5: 0.6, 6: 0.35}.get(len(part), 0.1)
     return length_prior * endings.get(part[-1], 0.3) * beginnings.get(part[0], 0.3)
 
