@@ -196,8 +196,8 @@ def candidates_and_queries(rows: list[dict[str, str]], minimum_distractors: int 
 # ---------------------------------------------------------------- measures
 
 
-def top1(queries, candidates, scorer: Scorer) -> tuple[float, float, list[tuple[str, str, str]]]:
-    """Top-1 retrieval: (strict share, tie-shared share, misses).
+def top1(queries, candidates, scorer: Scorer) -> tuple[float, float, list[tuple[str, str, str]], int]:
+    """Top-1 retrieval: (strict share, tie-shared share, misses, misses that are ties).
 
     Strict: the best candidate must be the same person and no candidate of another
     person may tie with it. Tie-shared: a tie between k candidates counts 1/k when the
@@ -205,6 +205,7 @@ def top1(queries, candidates, scorer: Scorer) -> tuple[float, float, list[tuple[
     when a recombined distractor is the same name in another spelling (Ahmet / Ehmet).
     """
     strict = shared = 0.0
+    tied_misses = 0
     misses: list[tuple[str, str, str]] = []
     texts = [text for _, text in candidates]
     for person, query in queries:
@@ -218,10 +219,11 @@ def top1(queries, candidates, scorer: Scorer) -> tuple[float, float, list[tuple[
             continue
         if person in owners:
             shared += owners.count(person) / len(owners)
+            tied_misses += 1
         wrong = next(candidates[i][1] for i in tied if candidates[i][0] != person)
         misses.append((person, query, wrong))
     count = max(1, len(queries))
-    return strict / count, shared / count, misses
+    return strict / count, shared / count, misses, tied_misses
 
 
 def roc_auc(positive: list[float], negative: list[float]) -> float:
@@ -360,14 +362,25 @@ def evaluate(rows: list[dict[str, str]], rng: np.random.Generator, label: str) -
     retrieval: dict[str, dict[str, float]] = {}
     misses_karez: list[tuple[str, str, str]] = []
     for name, scorer in SCORERS.items():
-        han_top1, han_shared, misses = top1(han_queries, candidates, scorer)
-        arabic_top1, arabic_shared, arabic_misses = top1(arabic_queries, candidates, scorer)
+        han_top1, han_shared, misses, han_tied = top1(han_queries, candidates, scorer)
+        arabic_top1, arabic_shared, arabic_misses, arabic_tied = top1(arabic_queries, candidates, scorer)
         retrieval[name] = {"han_to_latin_top1": round(han_top1, 3),
                            "han_to_latin_top1_ties_shared": round(han_shared, 3),
                            "arabic_to_latin_top1": round(arabic_top1, 3),
                            "arabic_to_latin_top1_ties_shared": round(arabic_shared, 3)}
         if name == "karez":
             misses_karez = misses + arabic_misses
+            # counts only, so that the held-out half's misses are measured, not read
+            one_part = sum(1 for _, query in han_queries if len(names.parse(query).parts) == 1)
+            info["karez_han_misses"] = {
+                "total": len(misses), "tied_with_the_right_person": han_tied,
+                "another_person_first": len(misses) - han_tied,
+                "queries_of_one_part": one_part,
+            }
+            info["karez_arabic_misses"] = {
+                "total": len(arabic_misses), "tied_with_the_right_person": arabic_tied,
+                "another_person_first": len(arabic_misses) - arabic_tied,
+            }
     positives, negatives = pair_sets(han_queries + arabic_queries, candidates, rng)
     for name, scorer in SCORERS.items():
         auc = roc_auc([scorer(a, b) for a, b in positives], [scorer(a, b) for a, b in negatives])
@@ -379,6 +392,8 @@ def evaluate(rows: list[dict[str, str]], rng: np.random.Generator, label: str) -
               f"{values['han_to_latin_top1_ties_shared']:>10.3f} "
               f"{values['arabic_to_latin_top1']:>13.3f} "
               f"{values['arabic_to_latin_top1_ties_shared']:>10.3f} {values['pairwise_auc']:>7.4f}")
+    print(f"karez Han->Latin misses: {info['karez_han_misses']}")
+    print(f"karez Arabic->Latin misses: {info['karez_arabic_misses']}")
     best_baseline = max(v["han_to_latin_top1"] for k, v in retrieval.items() if k != "karez")
     if best_baseline:
         print(f"karez / best baseline, Han->Latin top-1: "
