@@ -21,7 +21,13 @@ def _histories(x: np.ndarray) -> CaptureHistories:
 def test_intervals_cover_a_known_total_at_about_the_nominal_rate(simulate_latent_classes):
     """Data from a two-class model with N = 1000: 95 % intervals should cover N in most runs.
 
-    Measured: 17 of 20 with 2,000 iterations; here 12 shorter runs to keep the test fast.
+    Not at the nominal rate, though: over 200 data sets (benchmarks/bench_estimate.py) they
+    covered 164 (0.82; a true 0.95 would give 184-196), because the posterior sits about 2 %
+    low (median of medians 978), about one posterior standard deviation: the latent-class
+    prior does not fully recover the hard-to-catch class. Chains five times longer give the
+    same intervals, and the sampler matches the exact posterior where one exists (next
+    test), so this is the model's bias, not the sampler's. Here 12 shorter runs keep the test
+    fast; it guards against a gross failure (a sampler that covers half the time).
     """
     rng = np.random.default_rng(11)
     total, covered, medians = 1000, 0, []
@@ -33,6 +39,33 @@ def test_intervals_cover_a_known_total_at_about_the_nominal_rate(simulate_latent
         medians.append(posterior.median)
     assert covered >= 9
     assert abs(np.median(medians) - total) < 0.1 * total
+
+
+def test_one_class_sampler_matches_the_exact_posterior_of_n():
+    """With one class the model is the independence model with Beta(1, 1) catch
+    probabilities and p(N) proportional to 1/N, whose posterior of N has a closed form:
+    p(N | data) ∝ (1/N) N!/(N - n)! prod_j B(n_j + 1, N - n_j + 1). The Gibbs sampler
+    (negative-binomial step for the unobserved, beta step for the probabilities) must
+    reproduce it."""
+    from scipy.special import betaln, gammaln
+
+    rng = np.random.default_rng(5)
+    x = (rng.random((600, 4)) < np.array([0.3, 0.25, 0.2, 0.35])).astype(np.int8)
+    histories = _histories(x)
+    n = histories.n_observed
+    on_list = (histories.patterns * histories.counts[:, None]).sum(axis=0)
+    totals = np.arange(n, 4 * n)
+    log_posterior = -np.log(totals) + gammaln(totals + 1) - gammaln(totals - n + 1)
+    log_posterior += sum(betaln(m + 1, totals - m + 1) for m in on_list)
+    weights = np.exp(log_posterior - log_posterior.max())
+    weights /= weights.sum()
+    exact = [totals[np.searchsorted(np.cumsum(weights), q)] for q in (0.025, 0.5, 0.975)]
+    posterior = sample_lcmcr(histories, classes=1, chains=4, iterations=5000, burn_in=500, seed=1)
+    sampled = np.quantile(posterior.draws, [0.025, 0.5, 0.975])
+    assert sampled[1] == pytest.approx(exact[1], abs=2)
+    assert sampled[0] == pytest.approx(exact[0], abs=5)
+    assert sampled[2] == pytest.approx(exact[2], abs=5)
+    assert float(posterior.draws.mean()) == pytest.approx(float(weights @ totals), abs=2)
 
 
 def test_madigan_york_posterior_is_near_the_published_bayesian_figure(benchmarks_path, benchmarks):
