@@ -33,9 +33,6 @@ def register(app: typer.Typer) -> None:
         bootstrap: int | None = typer.Option(
             None, "--bootstrap", help="Bootstrap replicates for log-linear intervals (default 1000 for "
             "independence/stepwise, 0 for bic/aic, whose bootstrap takes about a second per replicate)."),
-        top_models: int | None = typer.Option(
-            None, "--top-models", help="bic/aic bootstrap: choose among this many models best on the data "
-            "instead of all (Silverman, Chan & Vincent 2024); much faster, interval_kind says so."),
         seed: int | None = typer.Option(None, "--seed", help="Random seed (bootstrap, sampler)."),
         level: float = typer.Option(0.95, "--level", help="Interval level."),
         chains: int = typer.Option(4, "--chains", help="lcmcr: number of chains."),
@@ -64,7 +61,7 @@ def register(app: typer.Typer) -> None:
             raise EstimateError("give either a case folder or --counts FILE (not both)")
         options = {
             "max_order": max_order, "pthresh": pthresh, "bootstrap": bootstrap, "level": level,
-            "chains": chains, "iterations": iterations, "burn_in": burn_in, "top_models": top_models,
+            "chains": chains, "iterations": iterations, "burn_in": burn_in,
         }
         sensitivity_rows = None
         case = None
@@ -95,7 +92,7 @@ def register(app: typer.Typer) -> None:
                     elif method == "bma":
                         wanted = ("level",)
                     else:
-                        wanted = ("level", "max_order", "pthresh", "bootstrap", "top_models")
+                        wanted = ("level", "max_order", "pthresh", "bootstrap")
                     chosen = {k: v for k, v in options.items() if k in wanted}
                     found = [estimate(histories, method, seed=seed, **chosen)]
                 results.extend(found)
