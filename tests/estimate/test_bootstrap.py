@@ -53,7 +53,7 @@ def test_stepwise_bca_interval_is_near_the_reference_run(benchmarks_path, benchm
     The lower end is read near the 0.2 % level, between the two or three smallest of 1,000
     replicates, so it moves with the seed in R as in karez: R seeds 1-10 give 8,730-9,531
     (7 of 11 runs with seed 1234 within 5 % of the reference), numpy seeds 1-10 give
-    9,089-9,422 (6 of 10). Seed 1234 is the reference run's seed, chosen before these
+    9,089-9,422 (5 of 10). Seed 1234 is the reference run's seed, chosen before these
     figures were known; see docs/estimate.md for the table."""
     reference = _reference_run(benchmarks)
     histories = load_counts(benchmarks_path, "UK_2013_5lists")
