@@ -135,7 +135,7 @@ def estimate(
         return _estimate_bma(histories, level)
     if top_models is not None and (method not in SLOW_TO_BOOTSTRAP or top_models < 1):
         raise EstimateError(
-            f"--top-models applies to bic and aic only and must be at least 1 (got {top_models} "
+            f"top_models applies to bic and aic only and must be at least 1 (got {top_models} "
             f"with method {method})"
         )
     return _estimate_loglinear(histories, method, max_order, pthresh, bootstrap, seed, level, top_models)
