@@ -7,13 +7,15 @@ a grandfather's name), and a reviewer who says "not the same person" must be obe
 when a chain of other pairs would join them. So: union-find over the pairs, strongest
 first, refusing a merge that would put two mentions of one record, or a cannot-link
 pair, into one person. Reviewer must-links are applied first and may join mentions of
-one record (the reviewer has stated that they are the same person).
+one record (the reviewer has stated that they are the same person). Last, mentions the
+threshold left alone may join a person that dominates their other candidates
+(`karez.link.assign`), under the same refusals.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -37,6 +39,7 @@ class Clustering:
     person_of: dict[str, str]
     probability_of: dict[str, float | None]
     joined: set[str] = field(default_factory=set)  # pair ids that joined two clusters
+    assigned: set[str] = field(default_factory=set)  # pair ids that joined an alone mention to a dominant person
     refused: dict[str, str] = field(default_factory=dict)  # pair id -> why it was refused
     conflicts: list[str] = field(default_factory=list)  # reviewer decisions that contradict
 
@@ -93,14 +96,17 @@ def cluster(
     *,
     must_link: Iterable[tuple[str, str]] = (),
     cannot_link: Iterable[tuple[str, str]] = (),
+    assign: Callable[[dict[str, str]], Iterable[tuple[str, str, str, float]]] | None = None,
 ) -> Clustering:
     """Group `mentions` (columns mention_id, record_id) into persons.
 
     `pairs` has mention_id_l, mention_id_r, match_probability and pair_id. Must-links are
     applied first; then pairs at or above `threshold`, strongest first (ties by pair id,
     so the result does not depend on row order). A merge is refused when it would join a
-    cannot-link pair or (except by must-link) two mentions of the same record. Every
-    mention is in the result, alone if nothing joined it.
+    cannot-link pair or (except by must-link) two mentions of the same record. Then, if
+    `assign` is given, it is called with each mention's component after the threshold
+    pass and returns pairs (mention, mention, pair id, probability) to join in its order,
+    under the same refusals. Every mention is in the result, alone if nothing joined it.
     """
     record_of = dict(zip(mentions["mention_id"].astype(str), mentions["record_id"].astype(str), strict=True))
     cannot: dict[str, set[str]] = {}
@@ -143,6 +149,23 @@ def cluster(
         result.joined.add(pair_id)
         best[a] = max(best.get(a, 0.0), float(probability))
         best[b] = max(best.get(b, 0.0), float(probability))
+
+    if assign is not None:
+        snapshot = {mention: components.find(mention) for mention in record_of}
+        for a, b, pair_id, probability in assign(snapshot):
+            if a not in record_of or b not in record_of:
+                continue
+            root_a, root_b = components.find(a), components.find(b)
+            if root_a == root_b:
+                continue
+            why = components.obstacle(root_a, root_b, allow_same_record=False)
+            if why:
+                result.refused[pair_id] = why
+                continue
+            components.union(root_a, root_b)
+            result.assigned.add(pair_id)
+            best[a] = max(best.get(a, 0.0), float(probability))
+            best[b] = max(best.get(b, 0.0), float(probability))
 
     for root, members in components.members.items():
         person = person_id_for(min(members))

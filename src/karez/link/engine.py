@@ -39,11 +39,14 @@ class LinkEngine(Protocol):
         Splink's JSON settings dictionary."""
         ...
 
-    def predict(self, frame: pd.DataFrame, model: dict[str, Any], threshold: float) -> pd.DataFrame:
+    def predict(
+        self, frame: pd.DataFrame, model: dict[str, Any], threshold: float, floor_weight: float | None = None
+    ) -> pd.DataFrame:
         """Score candidate pairs; returns `mention_id_l` < `mention_id_r`,
         `match_probability`, `match_weight` and `explanation` (JSON text: for each
         comparison, the level that applied and its weight), for pairs at or above
-        `threshold`."""
+        `threshold`; with `floor_weight`, also the pairs whose match weight reaches it,
+        their explanation None (the one-to-one assignment needs their weights only)."""
         ...
 
     def blocking_counts(self, frame: pd.DataFrame, rules: tuple[BlockingRule, ...]) -> list[int]:
@@ -183,12 +186,20 @@ class DuckDBEngine:
         model["karez_model"] = spec.name
         return model
 
-    def predict(self, frame: pd.DataFrame, model: dict[str, Any], threshold: float) -> pd.DataFrame:
+    def predict(
+        self, frame: pd.DataFrame, model: dict[str, Any], threshold: float, floor_weight: float | None = None
+    ) -> pd.DataFrame:
         settings = {k: v for k, v in model.items() if k != "karez_model"}
         with _quiet_splink():
             try:
                 linker = self._linker(frame, settings)
-                result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+                if floor_weight is None:
+                    result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+                else:
+                    weight = float(np.log2(threshold / (1.0 - threshold)))
+                    result = linker.inference.predict(
+                        threshold_match_weight=min(weight, floor_weight), warning_mode="never"
+                    )
                 pairs = result.as_pandas_dataframe()
                 levels = _level_weights(linker)
             except Exception as error:
@@ -196,7 +207,7 @@ class DuckDBEngine:
                     f"scoring candidate pairs of {len(frame)} mentions failed: {error}. "
                     "Run with KAREZ_DEBUG=1 to see the SQL"
                 ) from error
-        return _with_explanations(pairs, levels)
+        return _with_explanations(pairs, levels, threshold)
 
     def blocking_counts(self, frame: pd.DataFrame, rules: tuple[BlockingRule, ...]) -> list[int]:
         from splink import DuckDBAPI
@@ -249,9 +260,12 @@ def _label_for(weight: float, levels: list[tuple[float, str]]) -> str:
     return best[1]
 
 
-def _with_explanations(pairs: pd.DataFrame, levels: dict[str, list[tuple[float, str]]]) -> pd.DataFrame:
+def _with_explanations(
+    pairs: pd.DataFrame, levels: dict[str, list[tuple[float, str]]], threshold: float = 0.0
+) -> pd.DataFrame:
     """Keep ids, probability and weight; fold the mw_ columns into one JSON explanation
-    ({comparison: {level, weight}})."""
+    ({comparison: {level, weight}}) for the pairs at or above `threshold` (None below:
+    building millions of JSON texts nobody reads took longer than scoring)."""
     out = pd.DataFrame(
         {
             "mention_id_l": pairs["mention_id_l"].astype(str),
@@ -260,9 +274,10 @@ def _with_explanations(pairs: pd.DataFrame, levels: dict[str, list[tuple[float, 
             "match_weight": pairs["match_weight"].astype(float),
         }
     )
+    explained = np.flatnonzero(out["match_probability"].to_numpy() >= threshold)
     parts: list[tuple[str, list[str], np.ndarray]] = []
     for name, comparison_levels in levels.items():
-        weights = np.round(pairs[f"mw_{name}"].to_numpy(dtype=float), 2)
+        weights = np.round(pairs[f"mw_{name}"].to_numpy(dtype=float)[explained], 2)
         cache: dict[float, str] = {}
         text = []
         for weight in weights:
@@ -270,13 +285,13 @@ def _with_explanations(pairs: pd.DataFrame, levels: dict[str, list[tuple[float, 
                 cache[weight] = _label_for(float(weight), comparison_levels)
             text.append(cache[weight])
         parts.append((name, text, weights))
-    out["explanation"] = [
-        json.dumps(
+    explanation: list[str | None] = [None] * len(out)
+    for index, row in enumerate(explained):
+        explanation[row] = json.dumps(
             {name: {"level": text[index], "weight": float(w[index])} for name, text, w in parts},
             ensure_ascii=False,
         )
-        for index in range(len(out))
-    ]
+    out["explanation"] = explanation
     # Splink puts the lower id on the left already; make it a promise, not an accident
     swap = out["mention_id_l"] > out["mention_id_r"]
     out.loc[swap, ["mention_id_l", "mention_id_r"]] = out.loc[swap, ["mention_id_r", "mention_id_l"]].to_numpy()

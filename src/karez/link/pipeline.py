@@ -17,6 +17,7 @@ import pandas as pd
 
 from karez.custody import Case
 from karez.errors import KarezError
+from karez.link.assign import ASSIGN_FLOOR, dominant_assignments
 from karez.link.cluster import Clustering, cluster, pair_id_for
 from karez.link.engine import LinkEngine, get_engine
 from karez.link.frame import build_frame, load_mentions
@@ -99,13 +100,16 @@ def link(
     engine: str | LinkEngine = "duckdb",
     spec: ModelSpec | None = None,
     retrain: bool = True,
+    assign: bool = True,
 ) -> LinkResult:
     """Link every mention of the case's active sources, within and across sources.
 
     Trains the model (u by seeded random sampling, m by EM, and m from reviewer
     decisions when at least `MIN_LABELS` pairs were accepted) unless `retrain` is False
     and a model is saved; scores candidate pairs; clusters them under the reviewer's
-    must-/cannot-links and the same-record rule; replaces `link_pairs` and
+    must-/cannot-links and the same-record rule; joins a mention left alone to a person
+    that dominates its other candidates (`karez.link.assign`; `assign=False` turns this
+    off); replaces `link_pairs` and
     `link_clusters`; records the run and the model in the ledger. The same inputs give
     the same clusters.
     """
@@ -145,12 +149,24 @@ def link(
     timings["train"] = round(time.perf_counter() - mark, 2)
 
     mark = time.perf_counter()
-    pairs = runner.predict(frame, model, STORE_THRESHOLD)
-    pairs = _annotate(pairs, frame)
+    scored = runner.predict(frame, model, STORE_THRESHOLD, floor_weight=ASSIGN_FLOOR if assign else None)
+    scored = _annotate(scored, frame)
     timings["predict"] = round(time.perf_counter() - mark, 2)
 
     mark = time.perf_counter()
-    clustering = _cluster(frame[["mention_id", "record_id"]], pairs, threshold, decisions)
+
+    def assignments(person_of: dict[str, str]) -> list[tuple[str, str, str, float]]:
+        chosen = dominant_assignments(person_of, scored)
+        return list(zip(chosen["mention_id_l"], chosen["mention_id_r"], chosen["pair_id"],
+                        chosen["match_probability"], strict=True))
+
+    clustering = _cluster(frame[["mention_id", "record_id"]], scored, threshold, decisions,
+                          assignments if assign else None)
+    # kept: the pairs worth reviewing or explaining, and those the assignment joined
+    keep = (scored["match_probability"] >= STORE_THRESHOLD) | scored["pair_id"].isin(clustering.assigned)
+    pairs = scored[keep].reset_index(drop=True)
+    if pairs["explanation"].isna().any():
+        pairs = _explain_missing(runner, frame, model, pairs)
     timings["cluster"] = round(time.perf_counter() - mark, 2)
 
     mark = time.perf_counter()
@@ -172,7 +188,30 @@ def _annotate(pairs: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     return pairs.drop_duplicates("pair_id").sort_values("pair_id").reset_index(drop=True)
 
 
-def _cluster(mentions: pd.DataFrame, pairs: pd.DataFrame, threshold: float, decisions: pd.DataFrame) -> Clustering:
+def _explain_missing(runner: LinkEngine, frame: pd.DataFrame, model: dict[str, Any], pairs: pd.DataFrame) -> pd.DataFrame:
+    """Explanations for kept pairs scored below the explanation threshold (the assigned
+    ones): the engine scores the few mentions involved again, at threshold 0."""
+    missing = pairs[pairs["explanation"].isna()]
+    involved = set(missing["mention_id_l"]) | set(missing["mention_id_r"])
+    sub = frame[frame["mention_id"].isin(involved)].reset_index(drop=True)
+    rescored = runner.predict(sub, model, 1e-12)
+    text = {pair_id_for(a, b): e for a, b, e in zip(
+        rescored["mention_id_l"], rescored["mention_id_r"], rescored["explanation"], strict=True)}
+    pairs = pairs.copy()
+    pairs["explanation"] = [
+        e if isinstance(e, str) else text.get(pair_id, "{}")
+        for e, pair_id in zip(pairs["explanation"], pairs["pair_id"], strict=True)
+    ]
+    return pairs
+
+
+def _cluster(
+    mentions: pd.DataFrame,
+    pairs: pd.DataFrame,
+    threshold: float,
+    decisions: pd.DataFrame,
+    assign: Any | None = None,
+) -> Clustering:
     accept = decisions[decisions["decision"] == "accept"]
     reject = decisions[decisions["decision"] == "reject"]
     return cluster(
@@ -181,6 +220,7 @@ def _cluster(mentions: pd.DataFrame, pairs: pd.DataFrame, threshold: float, deci
         threshold,
         must_link=zip(accept["mention_l"], accept["mention_r"], strict=True),
         cannot_link=zip(reject["mention_l"], reject["mention_r"], strict=True),
+        assign=assign,
     )
 
 
@@ -192,6 +232,8 @@ def _statuses(pairs: pd.DataFrame, clustering: Clustering, decisions: pd.DataFra
             out.append("accepted" if decided[pair_id] == "accept" else "rejected")
         elif pair_id in clustering.joined:
             out.append("joined")
+        elif pair_id in clustering.assigned:
+            out.append("assigned")  # an alone mention joined to a dominant candidate
         elif pair_id in clustering.refused:
             out.append("refused")
         elif probability >= threshold:
@@ -281,10 +323,17 @@ def recluster(case: Case) -> dict[str, Any]:
         "WHERE s.status = 'active' ORDER BY m.mention_id"
     )
     pairs = case.store.df(
-        "SELECT pair_id, mention_l AS mention_id_l, mention_r AS mention_id_r, match_probability FROM link_pairs"
+        "SELECT pair_id, mention_l AS mention_id_l, mention_r AS mention_id_r, match_probability, status "
+        "FROM link_pairs"
     )
     decisions = active_decisions(case)
-    clustering = _cluster(mentions, pairs, threshold, decisions)
+    # the assignments of the last run are made again: their rivals below the stored
+    # threshold are not kept, so they cannot be recomputed here (`karez link` does)
+    previous = pairs[pairs["status"] == "assigned"].sort_values(["match_probability", "pair_id"],
+                                                                ascending=[False, True])
+    again = list(zip(previous["mention_id_l"], previous["mention_id_r"], previous["pair_id"],
+                     previous["match_probability"], strict=True))
+    clustering = _cluster(mentions, pairs, threshold, decisions, (lambda _snapshot: again) if again else None)
     statuses = _statuses(pairs, clustering, decisions, threshold)
     with case.store.transaction():
         _write_clusters(case, clustering)

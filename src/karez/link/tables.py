@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS link_pairs (
     match_probability DOUBLE,
     match_weight   DOUBLE,
     explanation    JSON,
-    status         VARCHAR               -- joined | refused | below | accepted | rejected
+    status         VARCHAR               -- joined | implied | assigned | refused | below | accepted | rejected
 );
 CREATE TABLE IF NOT EXISTS link_clusters (
     mention_id     VARCHAR PRIMARY KEY,
