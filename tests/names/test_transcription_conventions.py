@@ -91,3 +91,20 @@ def test_a_dotless_name_cut_in_two_is_also_read_whole() -> None:
     # comparison reads the characters again as one part
     assert len(names.parse("萨希甫加马丽").parts) == 2
     assert names.similarity("萨希甫加马丽", "Sahipjamal") >= 0.88
+
+
+def test_finer_detail_breaks_ties_between_spellings_of_one_name() -> None:
+    # 穆德 writes d: of two spellings with one skeleton, Mahmud agrees in detail
+    assert names.similarity("馬赫穆德·喀什葛里", "Mahmud Kashgari") > names.similarity(
+        "馬赫穆德·喀什葛里", "Mahmut Kashgari"
+    )
+    assert names.similarity("مەھمۇت مۇھىتى", "Mehmut Muhiti") > names.similarity("مەھمۇت مۇھىتى", "Mahmud Muhiti")
+    # ... but only by a hair: the skeleton match is what the score says
+    assert names.similarity("买买提·吐尔逊", "Mehmet Tursun") >= 0.999
+    assert names.similarity("买买提·吐尔逊", "Memet Tursun") == 1.0
+
+
+def test_the_detail_tie_break_keeps_the_score_symmetric() -> None:
+    for left, right in [("馬赫穆德·喀什葛里", "Mahmut Kashgari"), ("Tursun Memet", "买买提·吐尔逊"),
+                        ("萨希甫加马丽", "Sahipjamal")]:
+        assert names.similarity(left, right) == pytest.approx(names.similarity(right, left), abs=1e-6)
