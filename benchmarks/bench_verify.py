@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from karez.custody import Case
+from karez.store.records import create_record_table, table_name
 from karez.verify import verify
 from karez.verify.ids import CHECK_CHARACTERS, WEIGHTS
 
@@ -56,13 +57,13 @@ def build_register(case: Case, rows: int) -> None:
         FROM gen
         """
     )
-    store.execute(
-        """
-        INSERT INTO records
-        SELECT 'rec-' || i, 'src-bench', 'ing-bench', NULL, NULL, NULL, i + 2,
-               json_object('序号', i + 1, 'n', i)
-        FROM gen2
-        """
+    create_record_table(
+        store, name=table_name("ing-bench", 0), source_id="src-bench", ingest_id="ing-bench", number=0,
+        sheet=None, headers=["序号", "n"],
+        select_sql="""SELECT 'rec-' || i AS _record_id, NULL::VARCHAR AS _sheet, NULL::INTEGER AS _page,
+                             NULL::INTEGER AS _table, i + 2 AS _row, CAST(i + 1 AS VARCHAR) AS "序号",
+                             CAST(i AS VARCHAR) AS n
+                      FROM gen2""",
     )
     store.execute(
         f"""

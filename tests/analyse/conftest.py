@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from karez.custody import Case
+from karez.store.records import write_records
 
 
 @dataclass
@@ -29,10 +30,8 @@ class CaseBuilder:
     def record(self) -> str:
         self.rows += 1
         record_id = self._id("rec")
-        self.case.store.execute(
-            "INSERT INTO records VALUES (?, ?, 'ing-1', NULL, NULL, NULL, ?, '{}')",
-            [record_id, self.source_id, self.rows],
-        )
+        write_records(self.case.store, source_id=self.source_id, ingest_id="ing-1",
+                      rows=[{"record_id": record_id, "row_number": self.rows}])
         return record_id
 
     def person(self, key: str, record_id: str, *, role: str = "subject", name: str | None = None,

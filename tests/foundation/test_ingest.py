@@ -250,6 +250,10 @@ def test_mapping_errors_name_the_key_and_the_closest_column(case: Case, list_fil
     bad_ref.write_text(LIST_MAPPING.replace("person: subject, kind", "person: subjct, kind"), encoding="utf-8")
     with pytest.raises(MappingError, match=r"no person with key 'subjct'; did you mean 'subject'"):
         case.ingest(info.source_id, bad_ref)
+    look_behind = tmp_path / "bad5.yaml"
+    look_behind.write_text(LIST_MAPPING.replace('text: {column: 关押原因}, split: "[；;]"', 'text: {column: 关押原因}, split: "(?<=。)"'), encoding="utf-8")
+    with pytest.raises(MappingError, match=r"reasons\[0\]\.split.*RE2"):
+        case.ingest(info.source_id, look_behind)
     not_yaml = tmp_path / "bad4.yaml"
     not_yaml.write_text("karez_mapping: [1\n", encoding="utf-8")
     with pytest.raises(MappingError, match="not valid YAML"):

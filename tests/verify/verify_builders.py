@@ -6,12 +6,12 @@ states exactly the records it checks. Every name and number here is synthetic.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from karez.custody import Case
+from karez.store.records import write_records
 from karez.verify.ids import check_digit
 
 
@@ -46,11 +46,9 @@ class CaseBuilder:
     def record(self, cells: dict[str, Any] | None = None, *, sheet: str = "名单") -> str:
         self._row += 1
         record_id = f"rec-{self.source_id[-4:]}-{self._row}"
-        self.case.store.execute(
-            "INSERT INTO records VALUES (?, ?, 'ing-1', ?, NULL, NULL, ?, ?)",
-            [record_id, self.source_id, sheet, self._row,
-             json.dumps(cells or {"序号": self._row}, ensure_ascii=False)],
-        )
+        write_records(self.case.store, source_id=self.source_id, ingest_id="ing-1", rows=[
+            {"record_id": record_id, "sheet": sheet, "row_number": self._row, "cells": cells or {"序号": self._row}},
+        ])
         self.records.append(record_id)
         return record_id
 

@@ -187,11 +187,8 @@ class Case:
         if not reason or not reason.strip():
             raise CaseError("removing a source needs a reason (--reason TEXT); it is kept in the ledger")
         source = self.source(ref)
-        removed: dict[str, int] = {}
         with self.store.transaction():
-            for table in (*DERIVED_TABLES, "ingests"):
-                removed[table] = self.store.count(table, "source_id = ?", [source["source_id"]])
-                self.store.execute(f"DELETE FROM {table} WHERE source_id = ?", [source["source_id"]])
+            removed = self.store.delete_source_rows(source["source_id"])
             for hook in _REMOVE_HOOKS:
                 hook(self, source["source_id"])
             self.store.execute("UPDATE sources SET status = 'withdrawn' WHERE source_id = ?", [source["source_id"]])

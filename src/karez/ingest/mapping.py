@@ -231,6 +231,21 @@ class _Checker:
         except re.error as error:
             raise self.fail(where, f"invalid regular expression: {error}") from error
 
+    def sql_regex(self, text: Any, where: str) -> None:
+        """A regular expression the store runs (DuckDB's RE2), checked now rather than
+        failing half-way through an ingest: RE2 has no look-around and no back-references."""
+        self.regex(text, where)
+        import duckdb
+
+        try:
+            duckdb.connect().execute("SELECT regexp_matches('', ?)", [str(text)])
+        except duckdb.Error as error:
+            raise self.fail(
+                where,
+                "a regular expression the store cannot run (it uses RE2: no look-ahead, look-behind "
+                f"or back-references): {str(error).splitlines()[0]}",
+            ) from error
+
 
 def load_mapping(path: Path) -> Mapping:
     """Read and validate a mapping file."""
@@ -267,7 +282,7 @@ def load_mapping(path: Path) -> Mapping:
     if not isinstance(header_row, int) or header_row < 1:
         raise check.fail("source.header_row", "must be a row number starting at 1")
     if source_block.get("skip_rows_matching"):
-        check.regex(source_block["skip_rows_matching"], "source.skip_rows_matching")
+        check.sql_regex(source_block["skip_rows_matching"], "source.skip_rows_matching")
     header_list = source_block.get("header_names")
     source = SourceOptions(
         format=fmt,
@@ -366,7 +381,7 @@ def load_mapping(path: Path) -> Mapping:
         where = f"reasons[{i}]"
         block = check.keys(block, where, ("person", "text", "split"), ("person", "text"))
         if block.get("split"):
-            check.regex(block["split"], where + ".split")
+            check.sql_regex(block["split"], where + ".split")
         reasons.append(ReasonSpec(person_ref(block["person"], where + ".person"), check.value(block["text"], where + ".text"), block.get("split")))
     notes = []
     for i, block in enumerate(top.get("notes") or []):

@@ -15,8 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
 from karez import settings
 from karez.errors import CaseError, SourceError
 from karez.ingest.mapping import (
@@ -38,7 +36,7 @@ from karez.ingest.sql import (
     recode,
     text_expr,
 )
-from karez.store.store import DERIVED_TABLES
+from karez.store.records import create_record_table, table_name
 
 if TYPE_CHECKING:
     from karez.custody.case import Case
@@ -87,8 +85,7 @@ def ingest_source(case: Case, source: dict[str, Any], mapping_path: Path, *, pro
     try:
         with store.transaction():
             store.execute(DATE_MACROS)
-            for table in (*DERIVED_TABLES, "ingests"):
-                store.execute(f"DELETE FROM {table} WHERE source_id = ?", [source_id])
+            store.delete_source_rows(source_id)
             context = ReadContext(
                 path=case.vault.path_for(source["sha256"]),
                 display_name=source["original_name"],
@@ -157,18 +154,23 @@ def _ingest_table(store: Any, mapping: Mapping, raw: RawTable, source: dict[str,
         first_text = "coalesce(" + ", ".join(f"kz_text({c})" for c in columns) + ")"
         filters.append(f"NOT coalesce(regexp_matches({first_text}, {literal(mapping.source.skip_rows_matching)}), false)")
     locators = ", ".join(f"{sql} AS {name}" for name, sql in raw.locators.items())
-    store.execute(
-        f"""CREATE TEMP TABLE {stage} AS
-            SELECT *, {loc} AS _loc, {hashed_id('rec', loc)} AS _record_id
-            FROM (SELECT {locators}, {', '.join(columns)} FROM {raw.relation})
-            WHERE {' AND '.join(filters)}"""
+    # The records' cells are stored as read, column by column (see karez.store.records); the
+    # table that keeps them is also what every canonical row below is read from.
+    cells_table = table_name(ingest_id, number)
+    create_record_table(
+        store,
+        name=cells_table,
+        source_id=source["source_id"],
+        ingest_id=ingest_id,
+        number=number,
+        sheet=raw.sheet,
+        headers=raw.headers,
+        select_sql=f"""SELECT {hashed_id('rec', loc)} AS _record_id, _sheet, _page, _table, _row, {', '.join(columns)}
+                       FROM (SELECT {locators}, {', '.join(columns)} FROM {raw.relation})
+                       WHERE {' AND '.join(filters)}""",
     )
+    store.execute(f"CREATE TEMP VIEW {stage} AS SELECT *, {loc} AS _loc FROM {cells_table}")
     src, ing = literal(source["source_id"]), literal(ingest_id)
-    cells = "json_object(" + ", ".join(f"{literal(h)}, {c}" for h, c in zip(raw.headers, columns, strict=True)) + ")"
-    store.execute(
-        f"""INSERT INTO records
-            SELECT _record_id, {src}, {ing}, _sheet, _page, _table, _row, {cells} FROM {stage} s"""
-    )
     for person in mapping.persons:
         if person.from_cell is None:
             _insert_column_person(store, person, stage, src, ing)
@@ -177,7 +179,7 @@ def _ingest_table(store: Any, mapping: Mapping, raw: RawTable, source: dict[str,
     _insert_relations(store, mapping, stage, src, ing)
     _insert_events(store, mapping, stage, src, ing)
     _insert_labels(store, mapping, stage, src, ing)
-    store.execute(f"DROP TABLE {stage}")
+    store.execute(f"DROP VIEW {stage}")
 
 
 def _field_exprs(
@@ -292,6 +294,8 @@ def _insert_cell_persons(store: Any, person: PersonSpec, stage: str, src: str, i
                 out["g_" + g].append(values.get(g))
             ordinal += 1
     unparsed = out.pop("unparsed")
+    import pyarrow as pa  # only for values pulled out of cells; a heavy import
+
     view = f"kz_cells_{number}_{abs(hash(person.key)) % 10**8}"
     if out["record_id"]:
         arrow = pa.table({k: pa.array(v, pa.int64() if k == "ordinal" else pa.string()) for k, v in out.items()})

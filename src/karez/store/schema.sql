@@ -35,16 +35,27 @@ CREATE TABLE IF NOT EXISTS ingests (
     n_notes        BIGINT
 );
 
-CREATE TABLE IF NOT EXISTS records (
-    record_id      VARCHAR NOT NULL,
+-- Records: one extracted row (a CSV line, a sheet row, a row of a table on a PDF page) with
+-- its original cells verbatim. The cells of each table read from a source are kept column by
+-- column in a table of their own (`kz_cells_*`: _record_id, _sheet, _page, _table, _row and
+-- one VARCHAR column per original header), as read; `record_tables` lists them and `records`
+-- is a view over all of them, giving each row's cells as JSON {header: original text}.
+-- Storing the cells as columns costs a fraction of storing a JSON document per row.
+CREATE TABLE IF NOT EXISTS record_tables (
+    table_name     VARCHAR PRIMARY KEY,  -- kz_cells_<ingest>_<n>
     source_id      VARCHAR NOT NULL,
     ingest_id      VARCHAR NOT NULL,
-    sheet          VARCHAR,   -- xlsx sheet name
-    page           INTEGER,   -- pdf page (1-based)
-    table_index    INTEGER,   -- pdf table on the page (0-based)
-    row_number     BIGINT,    -- 1-based row in the sheet/file/page table, header included
-    cells          JSON       -- {header: original text}
+    number         INTEGER NOT NULL,     -- the table's position among those read from the source
+    sheet          VARCHAR,              -- for a sheet of a workbook
+    headers        JSON NOT NULL,        -- the original headers, in order
+    n_rows         BIGINT NOT NULL
 );
+
+CREATE VIEW IF NOT EXISTS records AS
+    SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS source_id, NULL::VARCHAR AS ingest_id,
+           NULL::VARCHAR AS sheet, NULL::INTEGER AS page, NULL::INTEGER AS table_index,
+           NULL::BIGINT AS row_number, NULL::JSON AS cells
+    WHERE false;
 
 CREATE TABLE IF NOT EXISTS mentions (
     mention_id     VARCHAR NOT NULL,

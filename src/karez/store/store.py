@@ -33,6 +33,7 @@ CANONICAL_TABLES = (
     "notes",
 )
 # Tables derived from a source's ingest, deleted when a source is withdrawn or re-ingested.
+# `records` is a view over the sources' cells tables (see records.py).
 DERIVED_TABLES = ("records", "mentions", "relations", "events", "classifications", "reasons", "notes")
 
 
@@ -53,8 +54,27 @@ class Store:
             self.ensure_schema()
 
     def ensure_schema(self) -> None:
+        kind = self.con.execute(
+            "SELECT table_type FROM information_schema.tables WHERE table_name = 'records' AND table_schema = 'main'"
+        ).fetchone()
+        if kind is not None and kind[0] != "VIEW":
+            raise StoreError(
+                f"the case store {self.path} was made by an older karez that kept records in one table; "
+                "create a new case (karez init) and add and ingest the originals again"
+            )
         ddl = resources.files("karez.store").joinpath("schema.sql").read_text("utf-8")
         self.con.execute(ddl)
+
+    def delete_source_rows(self, source_id: str) -> dict[str, int]:
+        """Delete everything derived from a source (its records' cells tables included) and its
+        ingest; returns the rows removed per table. Runs inside the caller's transaction."""
+        from karez.store.records import drop_record_tables
+
+        removed = {"records": drop_record_tables(self, source_id)}
+        for table in (*(t for t in DERIVED_TABLES if t != "records"), "ingests"):
+            removed[table] = self.count(table, "source_id = ?", [source_id])
+            self.execute(f"DELETE FROM {table} WHERE source_id = ?", [source_id])
+        return removed
 
     def close(self) -> None:
         self.con.close()

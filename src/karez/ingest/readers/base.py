@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
 from karez.errors import SourceError
 
 if TYPE_CHECKING:
@@ -140,7 +138,9 @@ def load_rows(
 ) -> RawTable:
     """Load rows built in Python into a DuckDB temp table via Arrow."""
     relation = context.relation_name(index)
-    columns: dict[str, pa.Array] = {
+    import pyarrow as pa  # a heavy import, needed only by readers that load rows from Python
+
+    columns: dict[str, Any] = {
         "_sheet": pa.array([loc[0] for loc in locators], pa.string()),
         "_page": pa.array([loc[1] for loc in locators], pa.int32()),
         "_table": pa.array([loc[2] for loc in locators], pa.int32()),

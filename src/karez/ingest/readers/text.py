@@ -3,7 +3,8 @@
 DuckDB reads UTF-8 only without extensions (which download at run time, so karez never relies
 on them). A file in another encoding (GB18030/GBK, UTF-16) is decoded by Python in chunks and
 written to a temporary UTF-8 copy outside the vault; the original is never touched. A UTF-8 file
-is validated in one streaming pass so that a stray byte is reported with its line.
+is read as it is; DuckDB's reader validates it, and a stray byte sends it through one Python
+pass that reports the byte with its line.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import csv
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from karez.errors import SourceError
@@ -128,6 +130,11 @@ def read_delimited(context: ReadContext) -> list[RawTable]:
     except LookupError as error:
         raise SourceError(f"unknown encoding {encoding!r} in the mapping", file=context.display_name) from error
     workdir = context.store.path.parent
+    if encoding == "utf-8":
+        # Plain UTF-8 is read as it is: DuckDB's parallel reader validates it on the way and
+        # reports a bad byte as a rejected line; only then is the slower Python pass run, to
+        # name the line and say the file may mix encodings.
+        return _read_utf8(context, context.path, on_bad_bytes=lambda: to_utf8(context.path, encoding, context.display_name, workdir))
     text_path, temporary = to_utf8(context.path, encoding, context.display_name, workdir)
     try:
         return _read_utf8(context, text_path)
@@ -136,10 +143,16 @@ def read_delimited(context: ReadContext) -> list[RawTable]:
             text_path.unlink(missing_ok=True)
 
 
-def _read_utf8(context: ReadContext, text_path: Path) -> list[RawTable]:
+def _read_utf8(context: ReadContext, text_path: Path, on_bad_bytes: Callable[[], object] | None = None) -> list[RawTable]:
     options = context.options
-    with text_path.open("r", encoding="utf-8-sig", newline="") as handle:
-        head = handle.read(64 * 1024)
+    try:
+        with text_path.open("r", encoding="utf-8-sig", newline="") as handle:
+            head = handle.read(64 * 1024)
+    except UnicodeDecodeError:
+        if on_bad_bytes is None:
+            raise
+        on_bad_bytes()  # raises the decoding error with its line
+        raise
     if not head.strip():
         raise SourceError("the file is empty", file=context.display_name)
     forced = "\t" if options.format == "tsv" and options.delimiter in (None, "auto") else options.delimiter
@@ -165,6 +178,8 @@ def _read_utf8(context: ReadContext, text_path: Path) -> list[RawTable]:
     )
     rejects = store.fetchall("SELECT line, error_type, error_message FROM reject_errors ORDER BY line LIMIT 5")
     total_rejects = store.scalar("SELECT count(*) FROM reject_errors")
+    if rejects and on_bad_bytes is not None and store.scalar("SELECT count(*) FROM reject_errors WHERE error_type = 'INVALID_UNICODE'"):
+        on_bad_bytes()  # raises the decoding error with its line
     if rejects:
         first_line, error_type, message = rejects[0]
         others = ", ".join(str(r[0]) for r in rejects[1:])
