@@ -259,3 +259,30 @@ def test_mapping_errors_name_the_key_and_the_closest_column(case: Case, list_fil
     with pytest.raises(MappingError, match="not valid YAML"):
         case.ingest(info.source_id, not_yaml)
     assert case.store.count("mentions") == 0
+
+
+def test_records_keep_their_cells_as_columns_and_an_older_store_still_reads(case: Case, list_files, tmp_path: Path) -> None:
+    data, mapping = list_files
+    info = case.add(data)
+    case.ingest(info.source_id, mapping)
+    tables = _rows(case, "SELECT table_name, headers, n_rows FROM record_tables")
+    assert len(tables) == 1 and tables[0]["n_rows"] == case.store.count("records")
+    assert json.loads(tables[0]["headers"])[0] == "序号"
+    first = json.loads(case.store.scalar("SELECT cells FROM records ORDER BY row_number LIMIT 1"))
+    assert list(first) == json.loads(tables[0]["headers"])  # every original cell, in order
+    n = case.store.count("records")
+    path = case.path
+    # A store from before: one `records` table with the cells as JSON.
+    case.store.execute("CREATE TABLE old_records AS SELECT * FROM records")
+    case.store.execute("DROP VIEW records")
+    case.store.execute("ALTER TABLE old_records RENAME TO records")
+    case.store.execute(f"DROP TABLE {tables[0]['table_name']}")
+    case.store.execute("DELETE FROM record_tables")
+    case.close()
+    with Case.open(path) as reopened:
+        assert reopened.store.count("records") == n
+        assert json.loads(reopened.store.scalar("SELECT cells FROM records ORDER BY row_number LIMIT 1")) == first
+        assert reopened.integrity().ok
+        removed = reopened.remove(info.source_id, reason="test: withdrawn")
+        assert removed["rows_removed"]["records"] == n
+        assert reopened.store.count("records") == 0

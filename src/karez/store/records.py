@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from karez.store.store import Store
 
 LOCATORS = ("_record_id", "_sheet", "_page", "_table", "_row")
+# Case stores made before the cells were kept as columns held every record, with its cells as
+# JSON, in one table `records`; opening such a store renames it to this and keeps reading it.
+LEGACY = "kz_records_legacy"
 
 EMPTY_VIEW = """CREATE OR REPLACE VIEW records AS
     SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS source_id, NULL::VARCHAR AS ingest_id,
@@ -69,13 +72,17 @@ def create_record_table(
 def drop_record_tables(store: Store, source_id: str) -> int:
     """Drop every cells table of a source; returns how many records they held."""
     tables = store.fetchall("SELECT table_name, n_rows FROM record_tables WHERE source_id = ?", [source_id])
+    legacy = 0
+    if store.table_exists(LEGACY):
+        legacy = store.count(LEGACY, "source_id = ?", [source_id])
+        store.execute(f"DELETE FROM {LEGACY} WHERE source_id = ?", [source_id])
     if not tables:
-        return 0
+        return legacy
     for name, _ in tables:
         store.execute(f"DROP TABLE IF EXISTS {_ident(name)}")
     store.execute("DELETE FROM record_tables WHERE source_id = ?", [source_id])
     refresh_view(store)
-    return sum(int(n) for _, n in tables)
+    return legacy + sum(int(n) for _, n in tables)
 
 
 def refresh_view(store: Store) -> None:
@@ -83,10 +90,12 @@ def refresh_view(store: Store) -> None:
     tables = store.fetchall(
         "SELECT table_name, source_id, ingest_id, headers FROM record_tables ORDER BY source_id, ingest_id, number"
     )
-    if not tables:
+    parts = []
+    if store.table_exists(LEGACY):
+        parts.append(f"SELECT record_id, source_id, ingest_id, sheet, page, table_index, row_number, cells FROM {LEGACY}")
+    if not tables and not parts:
         store.execute(EMPTY_VIEW)
         return
-    parts = []
     for name, source_id, ingest_id, headers in tables:
         cells = "json_object(" + ", ".join(f"{_literal(h)}, {_ident(h)}" for h in json.loads(headers)) + ")"
         parts.append(

@@ -54,15 +54,20 @@ class Store:
             self.ensure_schema()
 
     def ensure_schema(self) -> None:
+        from karez.store.records import LEGACY, refresh_view
+
         kind = self.con.execute(
             "SELECT table_type FROM information_schema.tables WHERE table_name = 'records' AND table_schema = 'main'"
         ).fetchone()
-        if kind is not None and kind[0] != "VIEW":
-            raise StoreError(
-                f"the case store {self.path} was made by an older karez that kept records in one table; "
-                "create a new case (karez init) and add and ingest the originals again"
-            )
         ddl = resources.files("karez.store").joinpath("schema.sql").read_text("utf-8")
+        if kind is not None and kind[0] != "VIEW":
+            # A store from before the cells were kept as columns: keep its records as they are,
+            # under another name, and read them through the view like every other table.
+            with self.transaction():
+                self.execute(f"ALTER TABLE records RENAME TO {LEGACY}")
+                self.execute(ddl)
+                refresh_view(self)
+            return
         self.con.execute(ddl)
 
     def delete_source_rows(self, source_id: str) -> dict[str, int]:
