@@ -18,7 +18,7 @@ def _histories(x: np.ndarray) -> CaptureHistories:
 
 
 @pytest.mark.slow
-def test_intervals_cover_a_known_total_at_about_the_nominal_rate(simulate_latent_classes):
+def test_intervals_cover_a_known_total_in_most_runs(simulate_latent_classes):
     """Data from a two-class model with N = 1000: 95 % intervals should cover N in most runs.
 
     Not at the nominal rate, though: over 200 data sets (benchmarks/bench_estimate.py) they
