@@ -259,7 +259,8 @@ def _joined_readings(name: ParsedName) -> Readings:
 
 
 def similarity(a: str | ParsedName, b: str | ParsedName) -> float:
-    """Similarity in [0, 1] of two names in any scripts (1.0: the same spelling skeleton).
+    """Similarity in [0, 1] of two names in any scripts (1.0: the same skeleton and the
+    same spelling in detail; the same skeleton alone gives at least 0.999).
 
     Knows that parts may be missing, swapped or run together and that the given name and
     the father's name carry most weight. Symmetric up to rounding.
