@@ -2,6 +2,10 @@
 
     .venv/bin/python benchmarks/bench_names.py [--quick] [--json OUT]
 
+--quick evaluates the two halves and times keys() on 250,000 names (about a minute on a
+quiet machine); the full run adds the pooled set (about 17,000 candidates), the whole
+lexicon check and keys() on 2.5 million names (several minutes).
+
 1. Retrieval on the evaluation set (benchmarks/data/names_dev.tsv, published names of
    public figures), split once by person into a development half (whose misses may be
    inspected) and a held-out half (evaluated only), and pooled: every Chinese-character
