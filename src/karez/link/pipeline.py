@@ -155,8 +155,10 @@ def link(
 
     mark = time.perf_counter()
 
+    without_id = frame.loc[frame["id_number"].isna(), "mention_id"]
+
     def assignments(person_of: dict[str, str]) -> list[tuple[str, str, str, float]]:
-        chosen = dominant_assignments(person_of, scored)
+        chosen = dominant_assignments(person_of, scored, eligible=without_id)
         return list(zip(chosen["mention_id_l"], chosen["mention_id_r"], chosen["pair_id"],
                         chosen["match_probability"], strict=True))
 
