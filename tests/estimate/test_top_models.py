@@ -72,3 +72,54 @@ def test_top_models_is_refused_for_methods_without_a_model_search():
         estimate(FOUR_LISTS, "stepwise", bootstrap=20, top_models=5)
     with pytest.raises(EstimateError, match="at least 1"):
         estimate(FOUR_LISTS, "bic", bootstrap=20, top_models=0)
+
+
+def _cli(*args: str):
+    from typer.testing import CliRunner
+
+    from karez.cli import app
+
+    return CliRunner().invoke(app, ["estimate", *args])
+
+
+def _four_lists_file(tmp_path):
+    import json
+
+    counts = {
+        "1000": 140, "0100": 120, "0010": 95, "0001": 80, "1100": 30, "1010": 22, "1001": 9,
+        "0110": 18, "0101": 14, "0011": 25, "1110": 6, "1101": 3, "1011": 4, "0111": 5, "1111": 2,
+    }
+    path = tmp_path / "four.json"
+    path.write_text(json.dumps({"lists": ["A", "B", "C", "D"], "counts": counts}), "utf-8")
+    return path
+
+
+def test_cli_top_models_bootstraps_among_the_best_models(tmp_path):
+    """`--top-models K` reaches the bootstrap: the same interval as from Python, and the
+    interval kind and diagnostics say the search was narrowed."""
+    import json
+
+    path = _four_lists_file(tmp_path)
+    result = _cli("--counts", str(path), "--method", "bic", "--bootstrap", "60", "--top-models", "3",
+                  "--seed", "5", "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["interval_kind"] == "bca_bootstrap_with_model_selection_among_top_models"
+    assert payload["diagnostics"]["bootstrap"]["top_models"] == 3
+    direct = estimate(FOUR_LISTS, "bic", bootstrap=60, seed=5, top_models=3)
+    assert payload["interval"] == pytest.approx(list(direct.interval), abs=0.01)  # JSON rounds to 2 places
+    assert payload["estimate"] == pytest.approx(direct.estimate, abs=0.01)
+
+
+def test_cli_top_models_without_bootstrap_warns_and_with_stepwise_is_refused(tmp_path):
+    import json
+
+    path = _four_lists_file(tmp_path)
+    result = _cli("--counts", str(path), "--method", "aic", "--top-models", "3", "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["interval_kind"] == "wald_model_fixed"
+    assert any("top_models=3 has an effect only with a bootstrap" in w for w in payload["warnings"])
+    refused = _cli("--counts", str(path), "--method", "stepwise", "--bootstrap", "10", "--top-models", "3", "--json")
+    assert refused.exit_code != 0
+    assert "bic and aic only" in str(refused.exception) + refused.output

@@ -233,6 +233,12 @@ def _estimate_loglinear(
         spread = z * fit.intercept_se
         interval = (n + fit.unobserved * np.exp(-spread), n + fit.unobserved * np.exp(spread))
         kind = "wald_model_fixed"
+        if top_models is not None:
+            # Said, not silently dropped: the user asked for something that had no effect.
+            warnings.append(
+                f"top_models={top_models} has an effect only with a bootstrap (--bootstrap N); "
+                "without one the model is held fixed"
+            )
         warnings.append(
             "the interval holds the chosen model fixed and ignores the uncertainty of choosing "
             "it, so it is too narrow; ask for a bootstrap (--bootstrap N) for an honest one"
