@@ -63,6 +63,10 @@ def register(app: typer.Typer) -> None:
         threshold: float = typer.Option(0.75, "--threshold", help="Pairs at or above this match probability join a person."),
         engine: str = typer.Option("duckdb", "--engine", help="The linkage engine (duckdb)."),
         reuse_model: bool = typer.Option(False, "--reuse-model", help="Score with the last saved model instead of training."),
+        no_assign: bool = typer.Option(
+            False, "--no-assign",
+            help="Do not join mentions left alone to a person that dominates their other candidates.",
+        ),
         show: int = typer.Option(20, "--show", help="How many persons found in several sources to print."),
         json_output: bool = typer.Option(False, "--json", help="Print the run's figures and persons as JSON."),
     ) -> None:
@@ -75,7 +79,7 @@ def register(app: typer.Typer) -> None:
         from karez.link import link
 
         with Case.open(case_path) as case:
-            result = link(case, threshold=threshold, engine=engine, retrain=not reuse_model)
+            result = link(case, threshold=threshold, engine=engine, retrain=not reuse_model, assign=not no_assign)
         persons = result.multi_source_persons()
         if json_output:
             print_json({**result.summary(), "persons_found_in_several_sources": persons})
@@ -84,7 +88,8 @@ def register(app: typer.Typer) -> None:
         console.print(
             f"{summary['mentions']:,} mentions -> {summary['persons']:,} persons; "
             f"{summary['pairs']:,} scored pairs kept; {len(persons):,} persons found in more than one source; "
-            f"{summary['merges_refused']:,} merges refused (same record or reviewer)",
+            f"{summary['merges_refused']:,} merges refused (same record or reviewer); "
+            f"{summary['assigned']:,} mentions left alone joined a person that dominated their other candidates",
             markup=False, highlight=False,
         )
         if persons and show:

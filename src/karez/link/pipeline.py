@@ -48,6 +48,7 @@ class LinkResult:
     conflicts: list[str]
     timings: dict[str, float]
     persons_in_several_sources: list[dict[str, Any]] = field(default_factory=list)
+    n_assigned: int = 0  # alone mentions joined to a dominant person (karez.link.assign)
 
     def multi_source_persons(self) -> list[dict[str, Any]]:
         """Persons with mentions in two or more sources: person_id, sources, names."""
@@ -64,6 +65,7 @@ class LinkResult:
             "persons": self.n_persons,
             "persons_in_several_sources": len(self.persons_in_several_sources),
             "merges_refused": self.n_refused,
+            "assigned": self.n_assigned,
             "review_conflicts": self.conflicts,
             "seconds": self.timings,
         }
@@ -282,6 +284,7 @@ def _store(
         summary = {
             "persons_in_several_sources": len(persons),
             "merges_refused": len(clustering.refused),
+            "assigned": len(clustering.assigned),
             "review_decisions": len(decisions),
             "conflicts": clustering.conflicts,
             "seconds": timings,
@@ -296,7 +299,8 @@ def _store(
                     "threshold": threshold, "review_decisions": len(decisions)},
             outputs={"run_id": run_id, "pairs": len(table), "persons": n_persons,
                      "persons_in_several_sources": len(persons)},
-            details={"merges_refused": len(clustering.refused), "conflicts": clustering.conflicts[:50]},
+            details={"merges_refused": len(clustering.refused), "assigned": len(clustering.assigned),
+                     "conflicts": clustering.conflicts[:50]},
         )
     return LinkResult(
         run_id=run_id,
@@ -309,6 +313,7 @@ def _store(
         conflicts=clustering.conflicts,
         timings=timings,
         persons_in_several_sources=persons,
+        n_assigned=len(clustering.assigned),
     )
 
 
