@@ -11,7 +11,13 @@
   simulated from a two-class latent-class model (N = 1,000, 5 lists), over many data sets,
   with the binomial 95 % range a nominal 0.95 would give; baseline in the same run: the
   independence model's Wald interval on the same data sets (a model that ignores the
-  classes, so it should cover less).
+  classes, so it should cover less);
+* simulation-based calibration of the latent-class sampler (Talts et al. 2018): data sets
+  drawn from the model's own prior (N negative binomial, mean 200), the rank of the true N
+  and of list 1's share among thinned posterior draws, with a chi-square test of uniformity
+  and the coverage of the 95 % interval over the prior; baseline in the same run: the same
+  data sets with the sampler given a wrong prior on N (the paper's 1/N instead of the one
+  the data came from), which should look less uniform.
 
     .venv/bin/python benchmarks/bench_estimate.py [--quick] [--coverage-runs N]
 """
@@ -26,8 +32,9 @@ import numpy as np
 
 from karez.estimate import CaptureHistories, estimate, load_counts
 from karez.estimate.bootstrap import bca_interval, resample
+from karez.estimate.calibration import simulation_based_calibration
 from karez.estimate.histories import pattern_index
-from karez.estimate.lcmcr import sample_lcmcr
+from karez.estimate.lcmcr import TotalPrior, sample_lcmcr
 from karez.estimate.loglinear import ModelChecker
 from karez.estimate.selection import stepwise
 
@@ -125,6 +132,24 @@ def bench_lcmcr_coverage(runs: int, iterations: int, burn_in: int) -> None:
           f"ratio LCMCR / baseline coverage: {share / max(baseline_covered / runs, 1 / runs):.1f}x")
 
 
+def bench_calibration(runs: int, iterations: int, burn_in: int, thin: int) -> None:
+    prior = TotalPrior.with_mean(200, shape=4)
+    for label, sampler_prior in (("karez", prior), ("baseline, sampler given p(N) ∝ 1/N", TotalPrior())):
+        start = time.perf_counter()
+        result = simulation_based_calibration(
+            runs, lists=5, classes=5, total_prior=prior, sampler_prior=sampler_prior,
+            iterations=iterations, burn_in=burn_in, thin=thin, seed=2018,
+        )
+        elapsed = time.perf_counter() - start
+        histogram = np.histogram(result.total_ranks, bins=10, range=(0, result.draws + 1))[0]
+        print(f"SBC ({label}), {runs} data sets from the prior (5 lists, 5 classes, N ~ NegBin mean 200, "
+              f"shape 4; 2 chains x {iterations:,} + {burn_in:,}, thinned by {thin}: {result.draws} draws): "
+              f"ranks of N uniform p = {result.uniformity_p_value(result.total_ranks):.3f} "
+              f"(deciles {histogram.tolist()}), 95 % coverage {result.coverage(result.total_ranks):.3f}; "
+              f"list 1's share p = {result.uniformity_p_value(result.list_ranks):.3f}, coverage "
+              f"{result.coverage(result.list_ranks):.3f}; skipped {result.skipped}; {elapsed:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small fast run")
@@ -135,10 +160,12 @@ def main() -> None:
         bench_bootstrap(replicates=200, baseline_share=20)
         bench_lcmcr(iterations=2_000, burn_in=500)
         bench_lcmcr_coverage(runs=args.coverage_runs or 20, iterations=1_000, burn_in=300)
+        bench_calibration(runs=40, iterations=600, burn_in=200, thin=12)
     else:
         bench_bootstrap(replicates=1000, baseline_share=100)
         bench_lcmcr(iterations=10_000, burn_in=2_000)
         bench_lcmcr_coverage(runs=args.coverage_runs or 200, iterations=2_000, burn_in=500)
+        bench_calibration(runs=200, iterations=2_000, burn_in=500, thin=20)
 
 
 if __name__ == "__main__":
