@@ -13,7 +13,8 @@ list j names person i, z_i the class, n_k the people in class k, observed or not
 
 * z_i of an observed person: class k with weight pi_k prod_j lambda_jk^x_ij (1 - lambda_jk)^(1 - x_ij);
 * z_i of an unobserved person: class k with weight pi_k prod_j (1 - lambda_jk), renormalised;
-* lambda_jk ~ Beta(1 + sum_{z_i = k} x_ij, 1 + sum_{z_i = k} (1 - x_ij)), the unobserved included;
+* lambda_jk ~ Beta(a + sum_{z_i = k} x_ij, b + sum_{z_i = k} (1 - x_ij)), the unobserved included
+  (a = b = 1, the paper's uniform prior, by default);
 * V_k ~ Beta(1 + n_k, alpha + sum_{l > k} n_l) for k < K, V_K = 1; pi from the sticks;
 * alpha ~ Gamma(a + K - 1, rate b - sum_{k < K} log(1 - V_k));
 * n0 | lambda, pi (the classes of the unobserved integrated out): with p0 = sum_k pi_k prod_j
@@ -41,6 +42,8 @@ from karez.estimate.histories import CaptureHistories
 
 # Gamma(a, b) prior of the stick-breaking concentration, as in Manrique-Vallier (2016).
 ALPHA_PRIOR = (0.25, 0.25)
+# Beta(a, b) prior of every catch probability lambda_jk; the paper's is uniform.
+CAPTURE_PRIOR = (1.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -133,15 +136,19 @@ def sample_lcmcr(
     thin: int = 1,
     seed: int | None = None,
     total_prior: TotalPrior = ONE_OVER_N,
+    capture_prior: tuple[float, float] = CAPTURE_PRIOR,
 ) -> LatentClassPosterior:
     """Run `chains` Gibbs chains of `burn_in` + `iterations` sweeps; keep every `thin`-th.
 
     Returns the kept draws of N and of each list's share of the population, with split R-hat
-    and the effective sample size of N. `total_prior` is the prior on N (default 1/N).
+    and the effective sample size of N. `total_prior` is the prior on N (default 1/N);
+    `capture_prior` the Beta prior of every catch probability (default uniform), there to
+    show how much a figure owes to the priors.
     """
     return sample_lcmcr_counts(
         histories.patterns, histories.counts, classes=classes, chains=chains,
         iterations=iterations, burn_in=burn_in, thin=thin, seed=seed, total_prior=total_prior,
+        capture_prior=capture_prior,
     )
 
 
@@ -156,6 +163,7 @@ def sample_lcmcr_counts(
     thin: int = 1,
     seed: int | None = None,
     total_prior: TotalPrior = ONE_OVER_N,
+    capture_prior: tuple[float, float] = CAPTURE_PRIOR,
 ) -> LatentClassPosterior:
     """`sample_lcmcr` on a 0/1 pattern matrix and its counts, without the checks of
     `CaptureHistories` (simulation-based calibration must accept lists that caught nobody)."""
@@ -171,6 +179,9 @@ def sample_lcmcr_counts(
     n = int(y.sum())
     n_lists = x.shape[1]
     a_alpha, b_alpha = ALPHA_PRIOR
+    a_lam, b_lam = capture_prior
+    if a_lam <= 0 or b_lam <= 0:
+        raise EstimateError(f"the catch probabilities' Beta prior needs positive parameters (got {capture_prior})")
 
     # Independent random starting points per chain, so that R-hat can show disagreement.
     lam = rng.beta(1.0, 1.0, size=(chains, classes, n_lists))
@@ -201,7 +212,7 @@ def sample_lcmcr_counts(
         shares0 = rng.multinomial(n0, _normalise_log(log_w0))  # (C, K)
         size = shares.sum(axis=1) + shares0  # (C, K)
         caught = np.einsum("cpk,pj->ckj", shares, x)
-        lam = rng.beta(1.0 + caught, 1.0 + size[:, :, None] - caught)
+        lam = rng.beta(a_lam + caught, b_lam + size[:, :, None] - caught)
         lam = np.clip(lam, 1e-12, 1 - 1e-12)
         later = np.cumsum(size[:, ::-1], axis=1)[:, ::-1] - size  # people in classes after k
         v = rng.beta(1.0 + size, alpha[:, None] + later)
