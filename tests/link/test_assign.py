@@ -107,3 +107,32 @@ def test_a_mention_without_a_village_takes_its_records():
     assert frame.loc["m4", "village_skeleton"] is not None  # read from the address
     assert frame.loc["m4", "township_skeleton"] is not None
     assert list(frame["household_size"]) == [1, 1, 0, 0]
+
+
+def test_a_review_decision_reclusters_with_the_runs_assignments_and_a_rejection_undoes_one(linked_tiny):
+    from karez.custody import Case
+    from karez.link import reject
+    from karez.link.pipeline import recluster
+
+    with Case.open(linked_tiny.path) as case:
+        # a pair the threshold left apart, marked as the run's assignment
+        pair_id, a, b = case.store.fetchone(
+            "SELECT pair_id, mention_l, mention_r FROM link_pairs p "
+            "JOIN link_clusters l ON l.mention_id = p.mention_l JOIN link_clusters r ON r.mention_id = p.mention_r "
+            "WHERE status = 'below' AND l.person_id <> r.person_id "
+            "ORDER BY match_probability DESC, pair_id LIMIT 1"
+        )
+        case.store.execute("UPDATE link_pairs SET status = 'assigned' WHERE pair_id = ?", [pair_id])
+
+        def person(mention: str) -> str:
+            return case.store.scalar("SELECT person_id FROM link_clusters WHERE mention_id = ?", [mention])
+
+        recluster(case)
+        status = case.store.scalar("SELECT status FROM link_pairs WHERE pair_id = ?", [pair_id])
+        joined = person(a) == person(b)
+        refused = case.store.scalar("SELECT count(*) FROM link_pairs WHERE pair_id = ? AND status = 'refused'", [pair_id])
+        # made again, unless the clustering's own refusals stop it
+        assert (joined and status == "assigned") or refused == 1
+        reject(case, pair_id)
+        assert person(a) != person(b)
+        assert case.store.scalar("SELECT status FROM link_pairs WHERE pair_id = ?", [pair_id]) == "rejected"
