@@ -414,6 +414,9 @@ def main(argv: list[str] | None = None) -> int:
                              "the held-out half stays unseen)")
     parser.add_argument("--no-throughput", action="store_true", help="skip the keys() timing")
     parser.add_argument("--no-lexicon", action="store_true", help="skip the synthetic lexicon check")
+    parser.add_argument("--data", type=Path, default=DEV_SET,
+                        help="evaluation set to read (default benchmarks/data/names_dev.tsv); "
+                        "an older version of the file reproduces an earlier round's set")
     parser.add_argument("--sets", default="",
                         help="which sets to evaluate, comma-separated (dev, held_out, all); "
                         "default dev,held_out,all (--quick: dev,held_out)")
@@ -422,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{platform.machine()}, Python {platform.python_version()}, 2 cores shared "
         "with other work (figures measured under load)",
     }
-    rows = load_dev_set()
+    rows = load_dev_set(args.data)
     halves = split_rows(rows)
     figures["evaluation_set"] = {"rows": len(rows), "persons": len({r["person"] for r in rows}),
                                  "cross_script_pairs": pair_counts(rows)}
