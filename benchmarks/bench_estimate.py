@@ -19,7 +19,12 @@
   data sets with the sampler given a wrong prior on N (the paper's 1/N instead of the one
   the data came from), which should look less uniform.
 
-    .venv/bin/python benchmarks/bench_estimate.py [--quick] [--coverage-runs N]
+* what the coverage shortfall on the fixed two-class setting owes to (with --part
+  sensitivity): the same first data sets with the true number of classes (2), with N four
+  times larger, and with other Beta priors on the catch probabilities; baseline: the paper's
+  settings on the same data sets.
+
+    .venv/bin/python benchmarks/bench_estimate.py [--quick] [--coverage-runs N] [--part PART]
 """
 
 from __future__ import annotations
@@ -94,9 +99,9 @@ COVERAGE_WEIGHTS = [0.7, 0.3]
 COVERAGE_CAPTURE = [[0.4, 0.35, 0.45, 0.3, 0.4], [0.2, 0.3, 0.15, 0.25, 0.2]]
 
 
-def _simulated_histories(rng: np.random.Generator) -> CaptureHistories:
-    classes = rng.choice(len(COVERAGE_WEIGHTS), size=COVERAGE_TOTAL, p=COVERAGE_WEIGHTS)
-    caught = rng.random((COVERAGE_TOTAL, 5)) < np.asarray(COVERAGE_CAPTURE)[classes]
+def _simulated_histories(rng: np.random.Generator, total: int = COVERAGE_TOTAL) -> CaptureHistories:
+    classes = rng.choice(len(COVERAGE_WEIGHTS), size=total, p=COVERAGE_WEIGHTS)
+    caught = rng.random((total, 5)) < np.asarray(COVERAGE_CAPTURE)[classes]
     seen = caught.any(axis=1)
     counts = np.bincount(pattern_index(caught[seen].astype(np.int8)), minlength=2**5 - 1)
     return CaptureHistories(tuple("ABCDE"), counts)
@@ -132,6 +137,30 @@ def bench_lcmcr_coverage(runs: int, iterations: int, burn_in: int) -> None:
           f"ratio LCMCR / baseline coverage: {share / max(baseline_covered / runs, 1 / runs):.1f}x")
 
 
+def bench_lcmcr_sensitivity(runs: int) -> None:
+    """Coverage on the first `runs` data sets of the coverage check, setting by setting."""
+    settings = [
+        ("paper's settings (baseline): 10 classes, Beta(1, 1)", 1, {}),
+        ("true number of classes: 2, Beta(1, 1)", 1, {"classes": 2}),
+        ("2 classes, Jeffreys Beta(0.5, 0.5)", 1, {"classes": 2, "capture_prior": (0.5, 0.5)}),
+        ("10 classes, Beta(1, 3) (prior mean 0.25, near the truth)", 1, {"capture_prior": (1.0, 3.0)}),
+        ("N four times larger: 4,000, 10 classes, Beta(1, 1)", 4, {}),
+    ]
+    for label, scale, options in settings:
+        rng = np.random.default_rng(2026)
+        total = COVERAGE_TOTAL * scale
+        covered, ratios = 0, []
+        start = time.perf_counter()
+        for run in range(runs):
+            histories = _simulated_histories(rng, total)
+            posterior = sample_lcmcr(histories, chains=2, iterations=2_000, burn_in=500, seed=run, **options)
+            low, high = posterior.interval(0.95)
+            covered += low <= total <= high
+            ratios.append(posterior.median / total)
+        print(f"LCMCR sensitivity, {label}: covered {covered}/{runs}, median of medians / N "
+              f"{np.median(ratios):.4f}; {time.perf_counter() - start:.1f} s")
+
+
 def bench_calibration(runs: int, iterations: int, burn_in: int, thin: int) -> None:
     prior = TotalPrior.with_mean(200, shape=4)
     for label, sampler_prior in (("karez", prior), ("baseline, sampler given p(N) ∝ 1/N", TotalPrior())):
@@ -154,9 +183,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small fast run")
     parser.add_argument("--coverage-runs", type=int, default=None, help="simulated data sets for the LCMCR coverage check")
+    parser.add_argument("--part", default="all", choices=["all", "sensitivity", "calibration"],
+                        help="run one part only (sensitivity runs only when asked: about 15 minutes under load)")
     args = parser.parse_args()
     print("bench_estimate (figures depend on machine load; the CPU may be shared)")
-    if args.quick:
+    if args.part == "sensitivity":
+        bench_lcmcr_sensitivity(runs=args.coverage_runs or (10 if args.quick else 40))
+    elif args.part == "calibration":
+        if args.quick:
+            bench_calibration(runs=40, iterations=600, burn_in=200, thin=12)
+        else:
+            bench_calibration(runs=200, iterations=2_000, burn_in=500, thin=20)
+    elif args.quick:
         bench_bootstrap(replicates=200, baseline_share=20)
         bench_lcmcr(iterations=2_000, burn_in=500)
         bench_lcmcr_coverage(runs=args.coverage_runs or 20, iterations=1_000, burn_in=300)
