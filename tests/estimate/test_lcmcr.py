@@ -22,12 +22,13 @@ def test_intervals_cover_a_known_total_in_most_runs(simulate_latent_classes):
     """Data from a two-class model with N = 1000: 95 % intervals should cover N in most runs.
 
     Not at the nominal rate, though: over 200 data sets (benchmarks/bench_estimate.py) they
-    covered 164 (0.82; a true 0.95 would give 184-196), because the posterior sits about 2 %
-    low (median of medians 978), about one posterior standard deviation: the latent-class
-    prior does not fully recover the hard-to-catch class. Chains five times longer give the
-    same intervals, and the sampler matches the exact posterior where one exists (next
-    test), so this is the model's bias, not the sampler's. Here 12 shorter runs keep the test
-    fast; it guards against a gross failure (a sampler that covers half the time).
+    cover about 82 %, because the posterior median sits about 2 % low. The sampler is not the
+    cause: simulation-based calibration gives uniform ranks (test_calibration.py, and 200
+    data sets in the bench), and with one class it matches the exact posterior. The priors
+    are: with catch probabilities ~ Beta(1, 3) instead of the paper's Beta(1, 1) the bias
+    goes (docs/estimate.md, "Figures measured"). Here 12 shorter runs keep the test fast; it
+    fails on a gross failure (a sampler that covers half the time) and if the median of the
+    medians leaves 0.95-1.02 N (the known 2 % low, or a bias that turns upward).
     """
     rng = np.random.default_rng(11)
     total, covered, medians = 1000, 0, []
@@ -38,7 +39,7 @@ def test_intervals_cover_a_known_total_in_most_runs(simulate_latent_classes):
         covered += low <= total <= high
         medians.append(posterior.median)
     assert covered >= 9
-    assert abs(np.median(medians) - total) < 0.1 * total
+    assert 0.95 * total < np.median(medians) < 1.02 * total
 
 
 def test_one_class_sampler_matches_the_exact_posterior_of_n():
