@@ -300,8 +300,15 @@ def karez_model(n_rows: int = 0) -> ModelSpec:
         ),
         blocking=BLOCKING_LARGE if n_rows > LARGE_FRAME_ROWS else BLOCKING,
         em_rules=(
-            # names agree exactly: estimates ID, birth, sex, place, relatives
-            BlockingRule("same given and father's name", ("given_skeleton", "father_skeleton")),
+            # names agree exactly: estimates ID, birth, sex, place, relatives. In a register
+            # of millions the namesakes of a common name alone make hundreds of millions of
+            # pairs (the large testbed's run was killed at 20 GB in this pass), so there
+            # the birth year is required too (the birth comparison is then trained by the
+            # ID pass only).
+            BlockingRule("same given and father's name", ("given_skeleton", "father_skeleton"))
+            if n_rows <= LARGE_FRAME_ROWS
+            else BlockingRule("same given and father's name and birth year",
+                              ("given_skeleton", "father_skeleton", "birth_year")),
             # ID number agrees: estimates the names (and the rest again). Not the birth date:
             # in a county, thousands share one, and EM then learns that names do not matter.
             BlockingRule("same ID number", ("id_number",)),
