@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_names.py [--quick] [--json OUT]
 
 --quick evaluates the two halves and times keys() on 250,000 names (about a minute on a
-quiet machine); the full run adds the pooled set (about 17,000 candidates), the whole
+quiet machine); the full run adds the pooled set (about 26,000 candidates), the whole
 lexicon check and keys() on 2.5 million names (several minutes).
 
 1. Retrieval on the evaluation set (benchmarks/data/names_dev.tsv, published names of
@@ -435,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.sets:
         labels = args.sets.split(",")
     else:
-        # the pooled set ranks against every recombination of 80+ people (about 17,000
+        # the pooled set ranks against every recombination of 110+ people (about 26,000
         # candidates): the full run's job; --quick evaluates the two halves only
         labels = ["dev", "held_out"] if args.quick else ["dev", "held_out", "all"]
     for label in labels:
