@@ -24,6 +24,7 @@ from typing import Any
 from karez.link import tables as _tables  # noqa: F401
 
 _WHERE = {
+    "dominant_assignments": "assign",
     "Clustering": "cluster", "cluster_mentions": "cluster", "pair_id_for": "cluster", "person_id_for": "cluster",
     "DuckDBEngine": "engine", "LinkEngine": "engine", "LinkEngineError": "engine", "get_engine": "engine",
     "LinkEvaluationError": "evaluate", "evaluate_linkage": "evaluate",
@@ -64,6 +65,7 @@ __all__ = [
     "build_frame",
     "cluster_mentions",
     "decisions",
+    "dominant_assignments",
     "evaluate_linkage",
     "get_engine",
     "karez_model",
