@@ -133,39 +133,31 @@ def cluster(
 
     strong = pairs[pairs["match_probability"] >= threshold]
     order = strong.assign(_neg=-strong["match_probability"]).sort_values(["_neg", "pair_id"], kind="stable")
-    for a, b, probability, pair_id in zip(
-        order["mention_id_l"], order["mention_id_r"], order["match_probability"], order["pair_id"], strict=True
-    ):
+    def join(a: str, b: str, probability: float, pair_id: str, joined: set[str]) -> None:
+        """Join the persons of a and b unless a constraint forbids it (then say why)."""
         if a not in record_of or b not in record_of:
-            continue
+            return
         root_a, root_b = components.find(a), components.find(b)
         if root_a == root_b:
-            continue
+            return
         why = components.obstacle(root_a, root_b, allow_same_record=False)
         if why:
             result.refused[pair_id] = why
-            continue
+            return
         components.union(root_a, root_b)
-        result.joined.add(pair_id)
+        joined.add(pair_id)
         best[a] = max(best.get(a, 0.0), float(probability))
         best[b] = max(best.get(b, 0.0), float(probability))
+
+    for a, b, probability, pair_id in zip(
+        order["mention_id_l"], order["mention_id_r"], order["match_probability"], order["pair_id"], strict=True
+    ):
+        join(a, b, probability, pair_id, result.joined)
 
     if assign is not None:
         snapshot = {mention: components.find(mention) for mention in record_of}
         for a, b, pair_id, probability in assign(snapshot):
-            if a not in record_of or b not in record_of:
-                continue
-            root_a, root_b = components.find(a), components.find(b)
-            if root_a == root_b:
-                continue
-            why = components.obstacle(root_a, root_b, allow_same_record=False)
-            if why:
-                result.refused[pair_id] = why
-                continue
-            components.union(root_a, root_b)
-            result.assigned.add(pair_id)
-            best[a] = max(best.get(a, 0.0), float(probability))
-            best[b] = max(best.get(b, 0.0), float(probability))
+            join(a, b, probability, pair_id, result.assigned)
 
     for root, members in components.members.items():
         person = person_id_for(min(members))
