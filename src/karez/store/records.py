@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from karez.store.store import Store
 
-LOCATORS = ("_record_id", "_sheet", "_page", "_table", "_row")
 # Case stores made before the cells were kept as columns held every record, with its cells as
 # JSON, in one table `records`; opening such a store renames it to this and keeps reading it.
 LEGACY = "kz_records_legacy"
@@ -56,7 +55,7 @@ def create_record_table(
     headers: Sequence[str],
     select_sql: str,
 ) -> int:
-    """Create the cells table `name` from `select_sql` (which yields the LOCATORS columns, then
+    """Create the cells table `name` from `select_sql` (which yields `_record_id`, `_sheet`, `_page`, `_table`, `_row`, then
     one column per header, in order), list it in `record_tables` and refresh the `records`
     view. Returns its row count. Runs inside the caller's transaction."""
     store.execute(f"CREATE TABLE {_ident(name)} AS {select_sql}")

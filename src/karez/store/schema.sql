@@ -51,11 +51,7 @@ CREATE TABLE IF NOT EXISTS record_tables (
     n_rows         BIGINT NOT NULL
 );
 
-CREATE VIEW IF NOT EXISTS records AS
-    SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS source_id, NULL::VARCHAR AS ingest_id,
-           NULL::VARCHAR AS sheet, NULL::INTEGER AS page, NULL::INTEGER AS table_index,
-           NULL::BIGINT AS row_number, NULL::JSON AS cells
-    WHERE false;
+-- (the view `records` is defined in karez/store/records.py, from `record_tables`)
 
 CREATE TABLE IF NOT EXISTS mentions (
     mention_id     VARCHAR NOT NULL,

@@ -69,6 +69,8 @@ class Store:
                 refresh_view(self)
             return
         self.con.execute(ddl)
+        if kind is None:  # a new store: `records` is the view over no cells table yet
+            refresh_view(self)
 
     def delete_source_rows(self, source_id: str) -> dict[str, int]:
         """Delete everything derived from a source (its records' cells tables included) and its
