@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 # JSON, in one table `records`; opening such a store renames it to this and keeps reading it.
 LEGACY = "kz_records_legacy"
 
+# Column option for hash ids (unique per row): see create_record_table.
+UNCOMPRESSED = "USING COMPRESSION uncompressed"
+
 EMPTY_VIEW = """CREATE OR REPLACE VIEW records AS
     SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS source_id, NULL::VARCHAR AS ingest_id,
            NULL::VARCHAR AS sheet, NULL::INTEGER AS page, NULL::INTEGER AS table_index,
@@ -58,7 +61,15 @@ def create_record_table(
     """Create the cells table `name` from `select_sql` (which yields `_record_id`, `_sheet`, `_page`, `_table`, `_row`, then
     one column per header, in order), list it in `record_tables` and refresh the `records`
     view. Returns its row count. Runs inside the caller's transaction."""
-    store.execute(f"CREATE TABLE {_ident(name)} AS {select_sql}")
+    # The record id is a hash, unique per row: DuckDB's dictionary/FSST compression cannot
+    # shrink it by much and is the costliest part of writing it, so that column is stored
+    # uncompressed (see docs/data-model.md, "Storage"). The other columns keep DuckDB's choice.
+    types = store.fetchall(f"DESCRIBE ({select_sql})")
+    columns = ", ".join(
+        f"{_ident(column)} {kind}" + (f" {UNCOMPRESSED}" if column == "_record_id" else "") for column, kind, *_ in types
+    )
+    store.execute(f"CREATE TABLE {_ident(name)} ({columns})")
+    store.execute(f"INSERT INTO {_ident(name)} {select_sql}")
     rows = int(store.scalar(f"SELECT count(*) FROM {_ident(name)}"))
     store.execute(
         "INSERT INTO record_tables VALUES (?, ?, ?, ?, ?, ?, ?)",

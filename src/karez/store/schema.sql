@@ -54,8 +54,8 @@ CREATE TABLE IF NOT EXISTS record_tables (
 -- (the view `records` is defined in karez/store/records.py, from `record_tables`)
 
 CREATE TABLE IF NOT EXISTS mentions (
-    mention_id     VARCHAR NOT NULL,
-    record_id      VARCHAR NOT NULL,
+    mention_id     VARCHAR NOT NULL USING COMPRESSION uncompressed,
+    record_id      VARCHAR NOT NULL USING COMPRESSION uncompressed,
     source_id      VARCHAR NOT NULL,
     ingest_id      VARCHAR NOT NULL,
     role           VARCHAR NOT NULL,   -- subject | relative | neighbour | witness | other
@@ -79,8 +79,8 @@ CREATE TABLE IF NOT EXISTS mentions (
 );
 
 CREATE TABLE IF NOT EXISTS relations (
-    relation_id    VARCHAR NOT NULL,
-    record_id      VARCHAR NOT NULL,
+    relation_id    VARCHAR NOT NULL USING COMPRESSION uncompressed,
+    record_id      VARCHAR NOT NULL USING COMPRESSION uncompressed,
     source_id      VARCHAR NOT NULL,
     ingest_id      VARCHAR NOT NULL,
     from_mention   VARCHAR NOT NULL,   -- the relative
@@ -91,8 +91,8 @@ CREATE TABLE IF NOT EXISTS relations (
 );
 
 CREATE TABLE IF NOT EXISTS events (
-    event_id       VARCHAR NOT NULL,
-    record_id      VARCHAR NOT NULL,
+    event_id       VARCHAR NOT NULL USING COMPRESSION uncompressed,
+    record_id      VARCHAR NOT NULL USING COMPRESSION uncompressed,
     source_id      VARCHAR NOT NULL,
     ingest_id      VARCHAR NOT NULL,
     mention_id     VARCHAR NOT NULL,
@@ -106,8 +106,8 @@ CREATE TABLE IF NOT EXISTS events (
 );
 
 CREATE TABLE IF NOT EXISTS classifications (
-    classification_id VARCHAR NOT NULL,
-    record_id      VARCHAR NOT NULL,
+    classification_id VARCHAR NOT NULL USING COMPRESSION uncompressed,
+    record_id      VARCHAR NOT NULL USING COMPRESSION uncompressed,
     source_id      VARCHAR NOT NULL,
     ingest_id      VARCHAR NOT NULL,
     mention_id     VARCHAR NOT NULL,
@@ -117,8 +117,8 @@ CREATE TABLE IF NOT EXISTS classifications (
 );
 
 CREATE TABLE IF NOT EXISTS reasons (
-    reason_id      VARCHAR NOT NULL,
-    record_id      VARCHAR NOT NULL,
+    reason_id      VARCHAR NOT NULL USING COMPRESSION uncompressed,
+    record_id      VARCHAR NOT NULL USING COMPRESSION uncompressed,
     source_id      VARCHAR NOT NULL,
     ingest_id      VARCHAR NOT NULL,
     mention_id     VARCHAR NOT NULL,
@@ -128,8 +128,8 @@ CREATE TABLE IF NOT EXISTS reasons (
 );
 
 CREATE TABLE IF NOT EXISTS notes (
-    note_id        VARCHAR NOT NULL,
-    record_id      VARCHAR NOT NULL,
+    note_id        VARCHAR NOT NULL USING COMPRESSION uncompressed,
+    record_id      VARCHAR NOT NULL USING COMPRESSION uncompressed,
     source_id      VARCHAR NOT NULL,
     ingest_id      VARCHAR NOT NULL,
     mention_id     VARCHAR,
