@@ -10,14 +10,20 @@ pair, into one person. Reviewer must-links are applied first and may join mentio
 one record (the reviewer has stated that they are the same person). Last, mentions the
 threshold left alone may join a person that dominates their other candidates
 (`karez.link.assign`), under the same refusals.
+
+Mentions are numbered (their positions in sorted order) and the union-find runs over
+those numbers, with member lists and record sets kept only for persons of two or more:
+a case of 2.7 million mentions, nearly all alone, then needs lists of integers, not
+millions of dictionaries, sets and lists of strings.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 
@@ -55,38 +61,95 @@ class Clustering:
         )
 
 
-class _Components:
-    def __init__(self, mentions: Iterable[str], record_of: dict[str, str], cannot: dict[str, set[str]]) -> None:
-        self.parent: dict[str, str] = {m: m for m in mentions}
-        self.members: dict[str, list[str]] = {m: [m] for m in self.parent}
-        self.records: dict[str, set[str]] = {m: {record_of[m]} for m in self.parent}
+class Components(Mapping[str, str]):
+    """Each mention's component after the threshold pass: a read-only mapping from
+    mention id to the id of one mention of its component (what an `assign` step is
+    given). `as_frame()` gives the same as a table without a loop over the mentions."""
+
+    def __init__(self, ids: np.ndarray, roots: np.ndarray) -> None:
+        self._ids = ids
+        self._roots = roots
+        self._index: pd.Index | None = None
+
+    def as_frame(self) -> pd.DataFrame:
+        """Columns `mention` and `person` (the component's representative mention id)."""
+        return pd.DataFrame({"mention": self._ids, "person": self._ids[self._roots]})
+
+    def __getitem__(self, mention: str) -> str:
+        if self._index is None:
+            self._index = pd.Index(self._ids)
+        position = self._index.get_indexer([mention])[0]
+        if position < 0:
+            raise KeyError(mention)
+        return str(self._ids[self._roots[position]])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids.tolist())
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+class _UnionFind:
+    """Union-find over mention positions 0..n-1, refusing merges across a cannot-link or
+    (unless allowed) two mentions of one record."""
+
+    def __init__(self, records: np.ndarray, cannot: dict[int, set[int]]) -> None:
+        self.parent: list[int] = list(range(len(records)))
+        self.record: list[int] = records.tolist()
+        self.members: dict[int, list[int]] = {}  # roots of two or more mentions only
+        self.records: dict[int, set[int]] = {}
         self.cannot = cannot
 
-    def find(self, mention: str) -> str:
+    def find(self, mention: int) -> int:
+        parent = self.parent
         root = mention
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[mention] != root:  # path compression
-            self.parent[mention], mention = root, self.parent[mention]
+        while parent[root] != root:
+            root = parent[root]
+        while parent[mention] != root:  # path compression
+            parent[mention], mention = root, parent[mention]
         return root
 
-    def obstacle(self, a: str, b: str, *, allow_same_record: bool) -> str | None:
+    def _members(self, root: int) -> list[int]:
+        return self.members.get(root) or [root]
+
+    def _records(self, root: int) -> set[int]:
+        return self.records.get(root) or {self.record[root]}
+
+    def size(self, root: int) -> int:
+        return len(self.members.get(root, ())) or 1
+
+    def obstacle(self, a: int, b: int, *, allow_same_record: bool) -> str | None:
         """Why the components of roots a and b must stay apart, or None."""
-        small, large = (a, b) if len(self.members[a]) <= len(self.members[b]) else (b, a)
-        large_members = set(self.members[large])
-        for mention in self.members[small]:
-            if self.cannot.get(mention, set()) & large_members:
-                return "a reviewer said these are different people"
-        if not allow_same_record and not self.records[small].isdisjoint(self.records[large]):
+        small, large = (a, b) if self.size(a) <= self.size(b) else (b, a)
+        if self.cannot:
+            large_members = set(self._members(large))
+            for mention in self._members(small):
+                if self.cannot.get(mention, set()) & large_members:
+                    return "a reviewer said these are different people"
+        if not allow_same_record and not self._records(small).isdisjoint(self._records(large)):
             return "would join two people named in the same record"
         return None
 
-    def union(self, a: str, b: str) -> None:
-        if len(self.members[a]) < len(self.members[b]):
+    def union(self, a: int, b: int) -> None:
+        if self.size(a) < self.size(b):
             a, b = b, a
         self.parent[b] = a
-        self.members[a].extend(self.members.pop(b))
-        self.records[a] |= self.records.pop(b)
+        members = self.members.pop(a, None) or [a]
+        members.extend(self.members.pop(b, None) or [b])
+        self.members[a] = members
+        records = self.records.pop(a, None) or {self.record[a]}
+        records |= self.records.pop(b, None) or {self.record[b]}
+        self.records[a] = records
+
+    def roots(self) -> np.ndarray:
+        """Every mention's root, by pointer jumping over the whole array at once."""
+        roots = np.asarray(self.parent, dtype=np.int64)
+        while True:
+            jumped = roots[roots]
+            if np.array_equal(jumped, roots):
+                return roots
+            roots = jumped
 
 
 def cluster(
@@ -96,7 +159,7 @@ def cluster(
     *,
     must_link: Iterable[tuple[str, str]] = (),
     cannot_link: Iterable[tuple[str, str]] = (),
-    assign: Callable[[dict[str, str]], Iterable[tuple[str, str, str, float]]] | None = None,
+    assign: Callable[[Mapping[str, str]], Iterable[tuple[str, str, str, float]]] | None = None,
 ) -> Clustering:
     """Group `mentions` (columns mention_id, record_id) into persons.
 
@@ -105,37 +168,49 @@ def cluster(
     so the result does not depend on row order). A merge is refused when it would join a
     cannot-link pair or (except by must-link) two mentions of the same record. Then, if
     `assign` is given, it is called with each mention's component after the threshold
-    pass and returns pairs (mention, mention, pair id, probability) to join in its order,
-    under the same refusals. Every mention is in the result, alone if nothing joined it.
+    pass (a `Components` mapping) and returns pairs (mention, mention, pair id,
+    probability) to join in its order, under the same refusals. Every mention is in the
+    result, alone if nothing joined it.
     """
-    record_of = dict(zip(mentions["mention_id"].astype(str), mentions["record_id"].astype(str), strict=True))
-    cannot: dict[str, set[str]] = {}
-    for a, b in cannot_link:
-        if a in record_of and b in record_of:
+    table = pd.DataFrame(
+        {"mention_id": mentions["mention_id"].astype(str).to_numpy(dtype=object),
+         "record_id": mentions["record_id"].astype(str).to_numpy(dtype=object)}
+    ).drop_duplicates("mention_id", keep="last")  # as a dict of mention -> record would
+    table = table.sort_values("mention_id", kind="stable")
+    ids = table["mention_id"].to_numpy(dtype=object)
+    index = pd.Index(ids)
+    records, _ = pd.factorize(table["record_id"])
+
+    def positions(values: Iterable[str]) -> list[int]:
+        return index.get_indexer(pd.Index(list(values), dtype=object)).tolist()
+
+    cannot: dict[int, set[int]] = {}
+    refusals = list(cannot_link)
+    for a, b in zip(positions(a for a, _ in refusals), positions(b for _, b in refusals), strict=True):
+        if a >= 0 and b >= 0:
             cannot.setdefault(a, set()).add(b)
             cannot.setdefault(b, set()).add(a)
-    components = _Components(sorted(record_of), record_of, cannot)
+    components = _UnionFind(records, cannot)
     result = Clustering(person_of={}, probability_of={})
-    best: dict[str, float] = {}
+    best: dict[int, float] = {}
 
-    for a, b in sorted(tuple(sorted(p)) for p in must_link):
-        if a not in record_of or b not in record_of:
+    for a_id, b_id in sorted(tuple(sorted(p)) for p in must_link):
+        a, b = positions((a_id, b_id))
+        if a < 0 or b < 0:
             continue  # a mention of a withdrawn source
         root_a, root_b = components.find(a), components.find(b)
         if root_a == root_b:
             continue
         why = components.obstacle(root_a, root_b, allow_same_record=True)
         if why:
-            result.conflicts.append(f"{pair_id_for(a, b)}: {why}")
+            result.conflicts.append(f"{pair_id_for(a_id, b_id)}: {why}")
             continue
         components.union(root_a, root_b)
         best[a] = best[b] = 1.0
 
-    strong = pairs[pairs["match_probability"] >= threshold]
-    order = strong.assign(_neg=-strong["match_probability"]).sort_values(["_neg", "pair_id"], kind="stable")
-    def join(a: str, b: str, probability: float, pair_id: str, joined: set[str]) -> None:
+    def join(a: int, b: int, probability: float, pair_id: str, joined: set[str]) -> None:
         """Join the persons of a and b unless a constraint forbids it (then say why)."""
-        if a not in record_of or b not in record_of:
+        if a < 0 or b < 0:
             return
         root_a, root_b = components.find(a), components.find(b)
         if root_a == root_b:
@@ -149,23 +224,37 @@ def cluster(
         best[a] = max(best.get(a, 0.0), float(probability))
         best[b] = max(best.get(b, 0.0), float(probability))
 
+    strong = pairs[pairs["match_probability"] >= threshold]
+    # strongest first, ties by pair id (a stable sort: lexsort's last key is the first)
+    order = np.lexsort((strong["pair_id"].to_numpy(dtype=object), -strong["match_probability"].to_numpy(dtype=float)))
+    strong = strong.iloc[order]
     for a, b, probability, pair_id in zip(
-        order["mention_id_l"], order["mention_id_r"], order["match_probability"], order["pair_id"], strict=True
+        positions(strong["mention_id_l"]), positions(strong["mention_id_r"]),
+        strong["match_probability"].tolist(), strong["pair_id"].tolist(), strict=True,
     ):
         join(a, b, probability, pair_id, result.joined)
 
     if assign is not None:
-        snapshot = {mention: components.find(mention) for mention in record_of}
-        for a, b, pair_id, probability in assign(snapshot):
+        chosen = list(assign(Components(ids, components.roots())))
+        for a, b, (_, _, pair_id, probability) in zip(
+            positions(c[0] for c in chosen), positions(c[1] for c in chosen), chosen, strict=True
+        ):
             join(a, b, probability, pair_id, result.assigned)
 
-    for root, members in components.members.items():
-        person = person_id_for(min(members))
-        alone = len(members) == 1
-        for mention in members:
-            result.person_of[mention] = person
-            result.probability_of[mention] = None if alone else best.get(mention)
-        del root
+    roots = components.roots()
+    # a person is named after its smallest mention id; ids are sorted, so that is the
+    # smallest position in the component
+    smallest = np.full(len(ids), len(ids), dtype=np.int64)
+    np.minimum.at(smallest, roots, np.arange(len(ids), dtype=np.int64))
+    first = smallest[roots]
+    named, which = np.unique(first, return_inverse=True)
+    person_ids = np.array([person_id_for(ids[i]) for i in named.tolist()], dtype=object)[which]
+    result.person_of = dict(zip(ids.tolist(), person_ids.tolist(), strict=True))
+    alone = np.bincount(roots, minlength=len(ids))[roots] == 1
+    result.probability_of = {
+        mention: None if single else best.get(position)
+        for position, (mention, single) in enumerate(zip(ids.tolist(), alone.tolist(), strict=True))
+    }
     return result
 
 

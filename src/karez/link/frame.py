@@ -16,7 +16,7 @@ import pandas as pd
 from karez.custody import Case
 from karez.errors import KarezError
 from karez.names import to_uly
-from karez.names.compare import consonant_key, skeleton
+from karez.names.compare import coarse_key, consonant_key, skeleton
 from karez.names.splink import name_columns
 
 # Columns of the frame that engines receive (besides the `karez.names` name columns).
@@ -166,13 +166,17 @@ def _household_names(frame: pd.DataFrame) -> list[list[str] | None]:
     around a person are evidence where a bare name is not: a father listed in the rows of
     two of his children comes with the same mother and siblings both times."""
     by_record: dict[str, list[tuple[str, str]]] = {}
-    # consonant keys, not skeletons: the people around a person are often named in another
-    # script (a witness abroad writes Latin, the list Chinese characters)
+    # coarse keys, not skeletons: the people around a person are often named in another
+    # script (a witness abroad writes Latin "Sabir", the list 沙比尔, read "shabir"), and
+    # the plain consonant keys keep s and sh apart; one key per person (the best reading),
+    # so that the size of an intersection counts people
     for mention, record, given, father in zip(
-        frame["mention_id"], frame["record_id"], frame["given_key"], frame["father_key"], strict=True
+        frame["mention_id"], frame["record_id"], frame["given_skeleton"], frame["father_skeleton"], strict=True
     ):
-        if isinstance(given, str) and given:
-            name = f"{given}|{father}" if isinstance(father, str) and father else given
+        given_key = coarse_key(given)[:4] if isinstance(given, str) and given else ""
+        if given_key:
+            father_key = coarse_key(father)[:4] if isinstance(father, str) and father else ""
+            name = f"{given_key}|{father_key}" if father_key else given_key
             by_record.setdefault(record, []).append((mention, name))
     out: list[list[str] | None] = []
     for mention, record in zip(frame["mention_id"], frame["record_id"], strict=True):
