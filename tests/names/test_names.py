@@ -59,7 +59,7 @@ def test_every_separator_splits_a_han_name(separator: str) -> None:
 def test_three_parts_give_a_grandfather() -> None:
     parsed = names.parse("艾尔肯·吐尼亚孜·买买提")
     assert parsed.grandfather == "买买提"
-    assert parsed.uly_parts == ("erken", "tuniyaz", "memet")
+    assert parsed.uly_parts == ("erkin", "tuniyaz", "memet")  # 肯: Mandarin has no kin
 
 
 def test_a_short_han_name_is_not_cut() -> None:

@@ -40,6 +40,7 @@ def skeleton(uly: str) -> str:
 
     Vowels become a/i/u classes, k=q, g=gh, x=h, l=r, f=p, ng=n, doubled letters and
     an h after a vowel (Ehmet/Emet) are dropped, a final d is read as t, a final b as p, a final
+    g or gh as k, a final
     -chan as -jan, and Abdul-/Abdur- before a consonant as Abdu-.
     """
     text = uly.lower().replace("'", "")
@@ -61,6 +62,10 @@ def skeleton(uly: str) -> str:
         out[-1] = "t"
     if out and out[-1] == "b":
         out[-1] = "p"  # Uyghur devoices a final b: Yaqup, Hajip, Ayup for Yaqub, Hajib, Ayyub
+    if len(out) > 1 and out[-1] == "G" and out[-2] != "n":
+        # a final g or gh devoices as well: Beg ~ Bek (伯克), Tégh ~ Téq; Mandarin has no
+        # final g, so Chinese writes it with 克 ke, read k
+        out[-1] = "k"
     if out[:5] == ["a", "b", "d", "u", "r"] and len(out) > 5 and out[5] not in _VOWELS:
         # Arabic Abd al-X: Uyghur writes Abdu-X (Abdukérim, Abduhamit) where spellings
         # abroad keep the article (Abdulkerim, Abdulhamid); before a vowel the l stays

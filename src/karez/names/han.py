@@ -22,6 +22,8 @@ import yaml
 from karez.errors import KarezError
 
 _VOWELS = frozenset("aeiouéöüë")
+# Mandarin initials that never take the final -in (there is no kin, sin, din, zhin ...)
+_NO_IN_SYLLABLE = frozenset({"d", "t", "g", "k", "h", "z", "c", "s", "zh", "ch", "sh", "r"})
 _BEAM = 8
 
 
@@ -120,6 +122,15 @@ def syllable_readings(pinyin: str, position: str) -> tuple[tuple[str, float], ..
             weight = weight_c * coda["final" if position == "final" else "medial"] * generic_scale
             if weight > readings.get(consonant, 0.0):
                 readings[consonant] = weight
+    if final == "en" and initial in _NO_IN_SYLLABLE:
+        # Mandarin has no syllable kin, sin, tin, din ... so 肯 ken, 森 sen, 根 gen write
+        # Uyghur -kin, -sin as well as -ken, -sen (艾尔肯 Erkin, 阿布甫泰肯 Alptekin, 亚森
+        # Yasin); Uyghur names in -kin, -sin, -tin are the commoner, so the i reading leads
+        for consonant in initial_map:
+            en_weight = readings.get(consonant + "en", 0.0)
+            if en_weight > readings.get(consonant + "in", 0.0):
+                readings[consonant + "in"] = en_weight
+                readings[consonant + "en"] = round(en_weight * 0.9, 4)
     ranked = sorted(readings.items(), key=lambda item: -item[1])
     return tuple((reading, round(weight, 4)) for reading, weight in ranked[:6])
 
