@@ -24,6 +24,7 @@ _LETTERS = str.maketrans(
     }
 )
 _KEEP_ACCENTED = frozenset("éöü")
+_LATIN_VOWELS = frozenset("aeiouéöü")
 
 # Spelling habits of other orthographies, rewritten to ULY; longest first.
 _RULES = (
@@ -146,6 +147,10 @@ def latin_readings(word: str) -> tuple[tuple[str, float], ...]:
     readings: dict[str, float] = {direct: 1.0}
     if plain != direct and plain in variants():
         readings[to_uly_spelling(plain)] = 0.8
+    if len(direct) > 2 and direct[-1] == "y" and direct[-2] not in _LATIN_VOWELS:
+        # English spelling writes a word-final i as y after a consonant (Nury, Bekry,
+        # Kasimy); Uyghur ends no word in consonant + y, so the y is the vowel i
+        readings = {direct[:-1] + "i": 1.0, direct: 0.9}
     for ending, uyghur in _RUSSIAN_ENDINGS:
         if direct.endswith(ending) and len(direct) > 4 and plain.endswith(("ov", "ev")):
             readings = {direct[: -len(ending)] + uyghur: 1.0, direct: 0.9}
