@@ -455,6 +455,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit(f"{args.test_data}: people also in {args.data}: {sorted(overlap)}")
             figures["test_set"] = {"file": args.test_data.name, "rows": len(test_rows),
                                    "persons": len({r["person"] for r in test_rows})}
+            print(f"\ntest set {args.test_data.name}: the held-out figure (round 4 on); "
+                  "misses counted, never printed")
             subset = test_rows
         else:
             subset = rows if label == "all" else halves[label]
