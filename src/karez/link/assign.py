@@ -30,6 +30,10 @@ both learned the hard way on the medium testbed:
 - The chosen person must have two or more mentions. Two alone mentions joined on weak
   evidence have nothing to dominate: a testimony's only candidate was, more often than
   not, a namesake in the register, a sample of the county its subject is often not in.
+
+The candidates, their best and runner-up are found in SQL (DuckDB, over the pandas
+tables it is given, under a memory limit): on the large testbed that is millions of
+scored pairs against 2.7 million mentions, which pandas did with copies of each.
 """
 
 from __future__ import annotations
@@ -48,6 +52,52 @@ ASSIGN_MIN_WEIGHT = -4.0
 ASSIGN_MIN_PERSON_SIZE = 2
 # Pairs below this weight are neither candidates nor rivals that matter.
 ASSIGN_FLOOR = ASSIGN_MIN_WEIGHT - ASSIGN_MARGIN
+# what the query may hold in memory before DuckDB spills to its temporary folder
+MEMORY_LIMIT = "2GB"
+
+_CHOOSE = """
+WITH sizes AS (
+    SELECT person, count(*) AS size FROM karez_persons GROUP BY person
+),
+persons AS (
+    SELECT m.mention, m.person, s.size FROM karez_persons m JOIN sizes s USING (person)
+),
+alone AS (
+    SELECT mention FROM persons WHERE size = 1 {eligible}
+),
+usable AS (
+    SELECT mention_id_l, mention_id_r, match_weight, pair_id FROM karez_pairs WHERE match_weight >= $floor
+),
+sides AS (
+    SELECT u.mention_id_l AS mention, u.mention_id_r AS other, u.match_weight AS weight, u.pair_id
+    FROM usable u JOIN alone a ON a.mention = u.mention_id_l
+    UNION ALL
+    SELECT u.mention_id_r, u.mention_id_l, u.match_weight, u.pair_id
+    FROM usable u JOIN alone a ON a.mention = u.mention_id_r
+),
+per_person AS (  -- the strongest pair into each candidate person (ties by pair id)
+    SELECT s.mention, p.person, p.size, s.weight, s.pair_id
+    FROM sides s JOIN persons p ON p.mention = s.other
+    QUALIFY row_number() OVER (PARTITION BY s.mention, p.person ORDER BY s.weight DESC, s.pair_id) = 1
+),
+ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY mention ORDER BY weight DESC, pair_id) AS rank FROM per_person
+    QUALIFY rank <= 2
+)
+SELECT best.mention, best.pair_id, best.weight, best.size, runner_up.weight AS second
+FROM ranked best LEFT JOIN ranked runner_up ON runner_up.mention = best.mention AND runner_up.rank = 2
+WHERE best.rank = 1 AND best.weight >= $min_weight AND best.size >= $min_size
+"""
+
+
+def _persons(person_of: Mapping[str, str]) -> pd.DataFrame:
+    """`person_of` as a table (mention, person); the clustering's own mapping gives its
+    table directly, any other mapping is read item by item."""
+    as_frame = getattr(person_of, "as_frame", None)
+    if callable(as_frame):
+        persons: pd.DataFrame = as_frame()
+        return persons
+    return pd.DataFrame({"mention": list(person_of.keys()), "person": list(person_of.values())}, dtype=object)
 
 
 def dominant_assignments(
@@ -72,47 +122,32 @@ def dominant_assignments(
     chosen person) with `mention_id_l`, `mention_id_r`, `pair_id`, `match_probability` and
     `margin`, largest margin first, ties by pair id: the same inputs give the same rows.
     """
+    from karez.link.engine import scratch_database
+
     columns = ["mention_id_l", "mention_id_r", "pair_id", "match_probability", "margin"]
     if pairs.empty:
         return pd.DataFrame(columns=columns)
-    sizes = pd.Series(list(person_of.values())).value_counts()
-    alone = {mention for mention, person in person_of.items() if sizes[person] == 1}
-    if eligible is not None:
-        alone &= set(eligible)
-    usable = pairs[pairs["match_weight"] >= floor]
-    sides = []
-    for side, other in (("l", "r"), ("r", "l")):
-        part = usable[usable[f"mention_id_{side}"].isin(alone)]
-        sides.append(
-            pd.DataFrame(
-                {
-                    "mention": part[f"mention_id_{side}"].to_numpy(),
-                    "person": part[f"mention_id_{other}"].map(person_of).to_numpy(),
-                    "weight": part["match_weight"].to_numpy(dtype=float),
-                    "pair_id": part["pair_id"].to_numpy(),
-                }
-            )
-        )
-    candidates = pd.concat(sides, ignore_index=True).dropna(subset=["person"])
-    if candidates.empty:
+    with scratch_database(MEMORY_LIMIT) as con:
+        con.register("karez_persons", _persons(person_of))
+        con.register("karez_pairs", pairs[["mention_id_l", "mention_id_r", "match_weight", "pair_id"]])
+        if eligible is not None:
+            con.register("karez_eligible", pd.DataFrame({"mention": pd.Series(list(eligible), dtype=object)}))
+        query = _CHOOSE.format(eligible="AND mention IN (SELECT mention FROM karez_eligible)" if eligible is not None else "")
+        best = con.execute(
+            query, {"floor": float(floor), "min_weight": float(min_weight), "min_size": int(min_person_size)}
+        ).df()
+    if best.empty:
         return pd.DataFrame(columns=columns)
-    # the strongest pair into each candidate person (ties by pair id, for stable results)
-    candidates = candidates.sort_values(["mention", "person", "weight", "pair_id"], ascending=[True, True, False, True])
-    per_person = candidates.drop_duplicates(["mention", "person"])
-    per_person = per_person.sort_values(["mention", "weight", "pair_id"], ascending=[True, False, True])
-    rank = per_person.groupby("mention").cumcount().to_numpy()
-    best = per_person[rank == 0].set_index("mention")
-    runner_up = per_person[rank == 1].set_index("mention")["weight"]
-    second = runner_up.reindex(best.index).fillna(floor).clip(lower=floor)
-    best = best.assign(margin=best["weight"] - second)
-    large_enough = best["person"].map(sizes).to_numpy() >= min_person_size
-    chosen = best[(best["weight"] >= min_weight) & (best["margin"] >= margin) & large_enough]
+    second = best["second"].astype(float).fillna(floor).clip(lower=floor)
+    best = best.assign(margin=best["weight"].astype(float) - second)
+    chosen = best[best["margin"] >= margin].sort_values("mention", kind="stable")
     if chosen.empty:
         return pd.DataFrame(columns=columns)
     by_id = pairs.set_index("pair_id")
     out = by_id.loc[chosen["pair_id"].to_numpy(), ["mention_id_l", "mention_id_r", "match_probability"]]
     out = out.reset_index().assign(margin=np.round(chosen["margin"].to_numpy(dtype=float), 3))
-    # two alone mentions may choose each other: one pair, made once
+    # two alone mentions may choose each other: one pair, made once (the row of the
+    # smaller mention id, as the rows are in mention order)
     out = out.drop_duplicates("pair_id")
     out = out.assign(_neg=-out["margin"]).sort_values(["_neg", "pair_id"], kind="stable").drop(columns="_neg")
     return out[columns].reset_index(drop=True)

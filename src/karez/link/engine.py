@@ -127,20 +127,51 @@ def _sql_condition(rule: BlockingRule, dialect: str = "duckdb") -> str:
     return " AND ".join(parts)
 
 
-# DuckDB's own default is 80% of the machine's memory, and it is taken: on the large
-# testbed (2.7 million mentions) training and scoring grew the process to 14.8 GB. With a
-# limit, DuckDB spills its joins and tables to the work folder instead.
-DEFAULT_MEMORY_LIMIT = "4GB"
+# DuckDB's own default is 80% of the machine's memory, and it takes it: on the large
+# testbed (2.7 million mentions) training and scoring grew the process to 14.8 GB. Under a
+# limit, DuckDB spills its tables and joins to a temporary folder instead.
+MAX_MEMORY_LIMIT_MB = 6 * 1024
+MEMORY_SHARE = 0.4
+
+
+def default_memory_limit() -> str:
+    """What DuckDB may hold in memory while linking: 40% of the machine's memory, at most
+    6 GB (the linkage frame, clustering and pandas need the rest)."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):  # not a POSIX system that says
+        return f"{MAX_MEMORY_LIMIT_MB}MB"
+    return f"{max(256, min(MAX_MEMORY_LIMIT_MB, int(physical * MEMORY_SHARE)))}MB"
+
+
+@contextmanager
+def scratch_database(memory_limit: str | None = None, work_directory: str | None = None) -> Iterator[Any]:
+    """An in-memory DuckDB connection under `memory_limit` (default
+    `default_memory_limit()`) that spills to a new folder under `work_directory` (default:
+    the system's temporary folder); closed and the folder deleted afterwards."""
+    import duckdb
+
+    folder = Path(tempfile.mkdtemp(prefix="karez-link-", dir=work_directory))
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"SET memory_limit = '{memory_limit or default_memory_limit()}'")
+        con.execute(f"SET temp_directory = '{folder}'")
+        con.execute("SET preserve_insertion_order = false")
+        con.execute("SET enable_progress_bar = false")
+        yield con
+    finally:
+        con.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class DuckDBEngine:
     """Splink on DuckDB (the default engine).
 
-    Each call works in a DuckDB database of its own, in a fresh folder under
-    `work_directory` (default: the system's temporary folder) that is deleted when the
-    call returns. The database is a file, not memory, and `memory_limit` bounds what
-    DuckDB holds in memory: tables and joins beyond it are written to that folder, so a
-    case of millions of mentions slows down rather than exhausting the machine.
+    Each call works in a DuckDB database of its own, in memory but under `memory_limit`
+    (default `default_memory_limit()`): tables and joins beyond it are written to a fresh
+    folder under `work_directory` (default: the system's temporary folder), deleted when
+    the call returns. A case of millions of mentions then slows down rather than
+    exhausting the machine.
     """
 
     name = "duckdb"
@@ -148,44 +179,20 @@ class DuckDBEngine:
     def __init__(
         self,
         threads: int | None = None,
-        memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
+        memory_limit: str | None = None,
         work_directory: str | os.PathLike[str] | None = None,
     ) -> None:
         self.threads = threads
-        self.memory_limit = memory_limit
+        self.memory_limit = memory_limit or default_memory_limit()
         self.work_directory = None if work_directory is None else os.fspath(work_directory)
 
     @contextmanager
     def _database(self) -> Iterator[Any]:
-        """A DuckDB connection to a new database file, closed and deleted afterwards."""
-        import duckdb
-
-        folder = Path(tempfile.mkdtemp(prefix="karez-link-", dir=self.work_directory))
-        con = duckdb.connect(str(folder / "link.duckdb"))
-        try:
+        """A connection of this engine's limits that spills to a new folder."""
+        with scratch_database(self.memory_limit, self.work_directory) as con:
             if self.threads:
                 con.execute(f"SET threads = {int(self.threads)}")
-            if self.memory_limit:
-                con.execute(f"SET memory_limit = '{self.memory_limit}'")
-            con.execute(f"SET temp_directory = '{folder / 'spill'}'")
-            con.execute("SET preserve_insertion_order = false")
             yield con
-        finally:
-            con.close()
-            shutil.rmtree(folder, ignore_errors=True)
-
-    def _connection(self) -> Any:
-        """An in-memory connection with the same limits (for the small lookups of
-        `pairs_blocked`, whose tables are the caller's)."""
-        import duckdb
-
-        con = duckdb.connect(":memory:")
-        if self.threads:
-            con.execute(f"SET threads = {int(self.threads)}")
-        if self.memory_limit:
-            con.execute(f"SET memory_limit = '{self.memory_limit}'")
-        con.execute("SET preserve_insertion_order = false")
-        return con
 
     def _linker(self, con: Any, frame: pd.DataFrame, settings: Any) -> Any:
         from splink import DuckDBAPI, Linker
@@ -283,19 +290,18 @@ class DuckDBEngine:
         return [int(record["marginal_comparison_count"]) for record in records]
 
     def pairs_blocked(self, frame: pd.DataFrame, rules: tuple[BlockingRule, ...], pairs: pd.DataFrame) -> np.ndarray:
-        con = self._connection()
         columns = sorted({"mention_id", *(c for rule in rules for c in rule.columns)})
-        con.register("frame_view", frame[columns])
-        con.register("pairs_view", pairs[["mention_id_l", "mention_id_r"]].reset_index(drop=True))
         condition = " OR ".join(f"({_sql_condition(rule)})" for rule in rules) or "false"
-        found = con.execute(
-            f"""SELECT coalesce({condition}, false) AS blocked
-                FROM (SELECT row_number() OVER () AS position, * FROM pairs_view) p
-                JOIN frame_view l ON l.mention_id = p.mention_id_l
-                JOIN frame_view r ON r.mention_id = p.mention_id_r
-                ORDER BY p.position"""
-        ).fetchnumpy()["blocked"]
-        con.close()
+        with self._database() as con:
+            con.register("frame_view", frame[columns])
+            con.register("pairs_view", pairs[["mention_id_l", "mention_id_r"]].reset_index(drop=True))
+            found = con.execute(
+                f"""SELECT coalesce({condition}, false) AS blocked
+                    FROM (SELECT row_number() OVER () AS position, * FROM pairs_view) p
+                    JOIN frame_view l ON l.mention_id = p.mention_id_l
+                    JOIN frame_view r ON r.mention_id = p.mention_id_r
+                    ORDER BY p.position"""
+            ).fetchnumpy()["blocked"]
         if len(found) != len(pairs):
             raise LinkEngineError("some pairs name mentions that are not in the linkage frame")
         return np.asarray(found, dtype=bool)

@@ -19,7 +19,7 @@ from karez.custody import Case
 from karez.errors import KarezError
 from karez.link.assign import ASSIGN_FLOOR, dominant_assignments
 from karez.link.cluster import Clustering, cluster, pair_id_for
-from karez.link.engine import LinkEngine, get_engine
+from karez.link.engine import LinkEngine, get_engine, scratch_database
 from karez.link.frame import build_frame, load_mentions
 from karez.link.model import ModelSpec, karez_model
 from karez.link.tables import ensure_tables
@@ -27,6 +27,7 @@ from karez.link.tables import ensure_tables
 DEFAULT_THRESHOLD = 0.75  # pairs at or above join a person (chosen on the small and medium testbeds)
 STORE_THRESHOLD = 0.05  # pairs at or above are kept (for review and explanation)
 MIN_LABELS = 10  # accepted pairs needed before reviewer decisions train m
+ANNOTATE_MEMORY_LIMIT = "2GB"  # joining scored pairs to their mentions; beyond it DuckDB spills
 
 
 class LinkError(KarezError):
@@ -180,16 +181,31 @@ def link(
     return result
 
 
+_ANNOTATE = """
+SELECT p.*, 'pair-' || left(sha256(least(p.mention_id_l, p.mention_id_r) || '|' ||
+                                  greatest(p.mention_id_l, p.mention_id_r)), 16) AS pair_id,
+       l.source_id AS source_l, r.source_id AS source_r
+FROM karez_scored p
+JOIN karez_mentions l ON l.mention_id = p.mention_id_l
+JOIN karez_mentions r ON r.mention_id = p.mention_id_r
+WHERE l.record_id <> r.record_id
+QUALIFY row_number() OVER (PARTITION BY pair_id ORDER BY p.match_weight DESC) = 1
+ORDER BY pair_id
+"""
+
+
 def _annotate(pairs: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
-    """Add pair ids and sources; drop pairs of one record (two people by construction)."""
-    record = dict(zip(frame["mention_id"], frame["record_id"], strict=True))
-    source = dict(zip(frame["mention_id"], frame["source_id"], strict=True))
-    same_record = [record[a] == record[b] for a, b in zip(pairs["mention_id_l"], pairs["mention_id_r"], strict=True)]
-    pairs = pairs[~pd.Series(same_record, index=pairs.index, dtype=bool)].copy()
-    pairs["pair_id"] = [pair_id_for(a, b) for a, b in zip(pairs["mention_id_l"], pairs["mention_id_r"], strict=True)]
-    pairs["source_l"] = pairs["mention_id_l"].map(source)
-    pairs["source_r"] = pairs["mention_id_r"].map(source)
-    return pairs.drop_duplicates("pair_id").sort_values("pair_id").reset_index(drop=True)
+    """Add pair ids (`pair_id_for`, computed in SQL) and sources; drop pairs of one record
+    (two people by construction). Rows come back sorted by pair id."""
+    # millions of pairs on the large testbed: hashing and joining them in Python took
+    # minutes and gigabytes of dictionaries
+    with scratch_database(ANNOTATE_MEMORY_LIMIT) as con:
+        con.register("karez_scored", pairs)
+        con.register("karez_mentions", frame[["mention_id", "record_id", "source_id"]])
+        out = con.execute(_ANNOTATE).df()
+    if len(out) and (out["mention_id_l"] > out["mention_id_r"]).any():
+        raise LinkError("the engine returned a pair with the larger mention id on the left")
+    return out.astype({"match_probability": float, "match_weight": float})
 
 
 def _explain_missing(runner: LinkEngine, frame: pd.DataFrame, model: dict[str, Any], pairs: pd.DataFrame) -> pd.DataFrame:
