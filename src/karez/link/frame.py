@@ -41,6 +41,7 @@ FRAME_COLUMNS = (
     "village_key",
     "village_from_record",
     "village_stated_key",
+    "county",
     "father_rel_skeleton",
     "spouse_rel_skeleton",
     "household_names",
@@ -119,6 +120,50 @@ def place_from_address(text: str) -> tuple[str | None, str | None]:
     if village is not None and not _DIGITS.sub("", village).strip(" -村").strip():
         village = None
     return (township_match.group(1) if township_match else None), village
+
+
+_ADDRESS_COUNTY = re.compile(r"^([^县市区镇乡村\d\s,，]+[县市])")
+
+
+@lru_cache(maxsize=20_000)
+def county_of(text: str) -> str | None:
+    """The gazetteer id of the county a place text names (`karez.names.places`), or None.
+
+    A county named outright (`墨玉县`, `Qaraqash`, `Karakax`), at the head of a Chinese
+    address (`洛浦县23村193号`), after a comma in a Latin address (`Yalang 2-kent,
+    Qaraqash`), or a town or township the gazetteer places in a county (`扎瓦镇`).
+    """
+    from karez.names.places import gazetteer, lookup_place
+
+    by_id = {place.id: place for place in gazetteer()}
+    head = _ADDRESS_COUNTY.match(text.strip())
+    parts = [head.group(1)] if head else []
+    parts += [part.strip() for part in re.split(r"[,，]", text)[1:] if part.strip()]
+    if not head and not parts:
+        parts = [text.strip()]
+    for part in parts:
+        place = lookup_place(part)
+        while place is not None and place.kind not in ("county", "city"):
+            place = by_id.get(place.parent)
+        if place is not None:
+            return place.id
+    return None
+
+
+def _counties(frame: pd.DataFrame) -> list[str | None]:
+    """The county of each mention: from its address, village or township, whichever names one."""
+    out: list[str | None] = []
+    columns = [frame[c].astype(object) if c in frame.columns else [None] * len(frame)
+               for c in ("address", "village", "township")]
+    for texts in zip(*columns, strict=True):
+        county = None
+        for text in texts:
+            if isinstance(text, str) and text.strip():
+                county = county_of(text)
+                if county is not None:
+                    break
+        out.append(county)
+    return out
 
 
 def _name_skeleton(text: object) -> str | None:
@@ -308,6 +353,9 @@ def build_frame(mentions: pd.DataFrame, *, reference_year: int | None = None) ->
     out["village_skeleton"] = [place_skeleton(v) if isinstance(v, str) else None for v in villages]
     out["village_key"] = [place_key(v) if isinstance(v, str) else None for v in villages]
     _inherit_record_village(out)
+    # the county a record names (a register's address, a testimony's "..., Qaraqash", a
+    # list's township): two namesakes of two counties are two people
+    out["county"] = _counties(frame)
     relative_cache: dict[str, str | None] = {}
     for column, target in (("father_rel", "father_rel_skeleton"), ("spouse_rel", "spouse_rel_skeleton")):
         values = []

@@ -210,30 +210,44 @@ def _birth_year_comparison() -> Any:
     )
 
 
+# Villages are numbered (库木巴格3村, "Qumbagh 3-kent"): two names close enough, with the
+# same number, are one village spelled in two scripts (the reading of 库木巴格 is
+# "kumubagh", a person writes "Qumbagh"); close names with different numbers are two
+# neighbouring villages.
+_SAME_VILLAGE = (
+    "(village_skeleton_l = village_skeleton_r OR ("
+    "regexp_extract(village_skeleton_l, '[0-9]+$') = regexp_extract(village_skeleton_r, '[0-9]+$') "
+    "AND jaro_winkler_similarity(village_skeleton_l, village_skeleton_r) >= 0.88))"
+)
+
+
 def _place_comparison() -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
     return cl.CustomComparison(
         output_column_name="place",
-        comparison_description="village and township, across scripts",
+        comparison_description="village, township and county, across scripts",
         comparison_levels=[
             cll.CustomLevel(
                 "(village_skeleton_l IS NULL OR village_skeleton_r IS NULL) AND "
-                "(township_skeleton_l IS NULL OR township_skeleton_r IS NULL)",
+                "(township_skeleton_l IS NULL OR township_skeleton_r IS NULL) AND "
+                "(county_l IS NULL OR county_r IS NULL)",
             ).configure(is_null_level=True, label_for_charts="place missing"),
             cll.CustomLevel(
-                "village_skeleton_l = village_skeleton_r AND NOT village_from_record_l AND NOT village_from_record_r",
+                f"{_SAME_VILLAGE} AND NOT village_from_record_l AND NOT village_from_record_r",
                 label_for_charts="same village",
             ),
             # a relative in a family cell, or a testimony's witness, states no village; the
             # village of the record (the household's) is weaker evidence, weighed apart
-            cll.ExactMatchLevel("village_skeleton").configure(
+            cll.CustomLevel(_SAME_VILLAGE).configure(
                 label_for_charts="same village (one side's from the rest of its record)"
             ),
             cll.JaroWinklerLevel("village_skeleton", 0.88).configure(label_for_charts="village close"),
             cll.ExactMatchLevel("village_key").configure(label_for_charts="village sounds alike"),
             cll.ExactMatchLevel("township_skeleton").configure(label_for_charts="same township"),
+            # a register of several counties: a namesake in another county is another person
+            cll.CustomLevel("county_l <> county_r").configure(label_for_charts="different counties"),
             cll.ElseLevel(),
         ],
     )
