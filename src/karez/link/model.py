@@ -283,6 +283,12 @@ def _relatives_comparison() -> Any:
             cll.ArrayIntersectLevel("household_names", 1).configure(
                 label_for_charts="one of the same people named in both records"
             ),
+            # two testimonies by one witness about two relatives each name a different
+            # other person: that is what one witness's testimonies look like, not evidence
+            # that the two are two people; weighed apart from a testimony against a family
+            cll.CustomLevel("household_size_l = 1 AND household_size_r = 1").configure(
+                label_for_charts="each record names one other person, not the same"
+            ),
             # the witness abroad need not be on a list: their absence is weaker evidence
             # against than two full families that share nobody
             cll.CustomLevel("household_size_l = 1 OR household_size_r = 1").configure(
