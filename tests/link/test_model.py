@@ -63,3 +63,43 @@ def test_the_same_year_of_a_testimony_weighs_more_than_same_year_different_dates
     assert same_year["label_for_charts"].startswith("same birth year")
     assert same_year["m_probability"] is not None and same_year["u_probability"] is not None
     assert same_year["m_probability"] > same_year["u_probability"]
+
+
+def _level_of(comparison, pairs) -> list[str]:
+    """The label of the level each pair (l/r columns) falls in, as DuckDB evaluates the
+    comparison's SQL: the first level whose condition holds."""
+    import duckdb
+
+    levels = comparison.get_comparison("duckdb").comparison_levels
+    labels = [level.label_for_charts for level in levels]
+    case = " ".join(
+        f"WHEN {level.sql_condition} THEN {index}"
+        for index, level in enumerate(levels) if level.sql_condition.strip().upper() != "ELSE"
+    )
+    con = duckdb.connect()
+    con.register("pairs", pairs)
+    rows = con.execute(f"SELECT CASE {case} ELSE -1 END FROM pairs").fetchall()
+    return [labels[row[0]] if row[0] >= 0 else "else" for row in rows]
+
+
+def test_two_testimonies_by_one_witness_are_not_weighed_as_two_families_that_differ():
+    """A witness who testifies about two relatives names a different person in each
+    testimony; that pair falls in a level of its own (its weight learned apart), where a
+    testimony against a list row whose family lacks the witness falls in another."""
+    import pandas as pd
+
+    from karez.link.model import _relatives_comparison
+
+    pairs = pd.DataFrame({
+        "father_rel_skeleton_l": [None, None, None], "father_rel_skeleton_r": [None, None, None],
+        "spouse_rel_skeleton_l": [None, None, None], "spouse_rel_skeleton_r": [None, None, None],
+        "household_names_l": [["prJ|spr"], ["prJ|spr"], ["prJ|spr"]],
+        "household_names_r": [["mmt|spr"], ["mmt|trs", "krm|trs"], ["prJ|spr"]],
+        "household_size_l": [1, 1, 1], "household_size_r": [1, 2, 1],
+    })
+    levels = _level_of(_relatives_comparison(), pairs)
+    assert levels == [
+        "each record names one other person, not the same",
+        "the one other person a record names is not in the other",
+        "the one other person a record names is named in the other",
+    ]
