@@ -240,7 +240,11 @@ def top1(queries, candidates, scorer: Scorer) -> tuple[float, float, list[tuple[
             shared += owners.count(person) / len(owners)
             tied_misses += 1
         wrong = next(candidates[i][1] for i in tied if candidates[i][0] != person)
-        misses.append((person, query, wrong))
+        own = [i for i, owner in enumerate(c[0] for c in candidates) if owner == person]
+        right = max(own, key=lambda i: scores[i]) if own else None
+        # what a reader of the misses needs: the winner, and where the right name stood
+        misses.append((person, query, f"{wrong} ({best:.4f}); right: "
+                       + (f"{candidates[right][1]} ({scores[right]:.4f})" if right is not None else "none")))
     count = max(1, len(queries))
     return strict / count, shared / count, misses, tied_misses
 

@@ -218,8 +218,15 @@ def _title_skeletons() -> frozenset[str]:
 
 
 def _is_title(readings: Readings) -> bool:
-    """True when a part's best reading is a particle that is no name (see `_TITLES`)."""
-    return bool(readings) and skeleton(readings[0][0]) in _title_skeletons()
+    """True when a part's best reading is a particle that is no name (see `_TITLES`), or
+    an initial (one letter: the H. of Ilshat H. Kokbore)."""
+    if not readings:
+        return False
+    best = readings[0][0]
+    # An initial abbreviates a part (English-style middle initials, common in names
+    # written abroad: Nury A. Turkel); it neither confirms nor contradicts a part the
+    # other name writes in full, so leaving it out costs what a particle costs.
+    return len(best) == 1 or skeleton(best) in _title_skeletons()
 
 
 def _best_assignment(a: ParsedName, b: ParsedName) -> tuple[float, tuple[tuple[int, int], ...]]:

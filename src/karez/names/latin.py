@@ -46,6 +46,24 @@ _STRONG_TELLTALES = frozenset(
 # Russian-derived surnames end in -ov/-ev, which Uyghur writes -of/-ef (ئېلىيوف Éliyof,
 # ئابباسوف Abbasof); after v -> w these would read -ow/-ew.
 _RUSSIAN_ENDINGS = (("ow", "of"), ("ew", "ef"))
+# Russian surname suffixes (masculine, feminine) that Soviet and post-Soviet records add to
+# a father's or grandfather's name (Kamalov, Nasirov, Akhmadieva), which Uyghur-language
+# sources may write without them (ئەخمىدى for Akhmadieva).
+RUSSIAN_SURNAME_SUFFIXES = ("ova", "eva", "ov", "ev")
+STEM_WEIGHT = 0.5  # a reading of the bare name: a clear match only
+_X_AS_SH_WEIGHT = 0.9
+
+
+def russian_surname_stem(word: str) -> str | None:
+    """The name a Russian-style surname is made from, or None: 'akhmadieva' -> 'akhmadi',
+    'aliyev' -> 'ali', 'kamalov' -> 'kamal' (lower-case Latin, suffix -ov/-ev/-ova/-eva)."""
+    for suffix in RUSSIAN_SURNAME_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            if stem[-1] == "y" and stem[-2] in _LATIN_VOWELS:
+                stem = stem[:-1]  # Aliyev, Eliyev: the y only carries the suffix
+            return stem
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -155,6 +173,19 @@ def latin_readings(word: str) -> tuple[tuple[str, float], ...]:
         if direct.endswith(ending) and len(direct) > 4 and plain.endswith(("ov", "ev")):
             readings = {direct[: -len(ending)] + uyghur: 1.0, direct: 0.9}
             break
+    if "x" in plain and "x" in direct:
+        # The PRC's Latin forms of Uyghur names (Xinhua, People's Daily, CGTN, passports
+        # made from the official Latin transliteration) write sh as x, as pinyin does:
+        # Abdurexit, Dilxat, Xirzat for Abdureshit, Dilshat, Shirzat. ULY writes kh as x
+        # (Xoja, Exmet), which stays the first reading.
+        sh_reading = direct.replace("x", "sh")
+        if sh_reading not in readings:
+            readings[sh_reading] = _X_AS_SH_WEIGHT
+    stem = russian_surname_stem(plain)
+    if stem is not None:
+        stem_reading = variants().get(stem) or to_uly_spelling(stem)
+        if stem_reading not in readings:
+            readings[stem_reading] = STEM_WEIGHT
     syllables = segment_pinyin(plain)
     if syllables and len(syllables) >= 2:
         pinyin_weight = 1.0 if looks_like_pinyin(plain) else 0.6
