@@ -14,7 +14,7 @@ from itertools import permutations
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from karez.names import han, latin
+from karez.names import alphabet, han, latin
 from karez.names.parse import ParsedName, Readings, parse
 from karez.names.scripts import detect_script, is_han_char
 
@@ -196,7 +196,51 @@ def compare_parts(a: str | ParsedName, b: str | ParsedName) -> dict[str, float |
 
 
 def _matrix(a: ParsedName, b: ParsedName) -> list[list[float]]:
-    return [[part_similarity(ra, rb) for rb in b.readings[:4]] for ra in a.readings[:4]]
+    matrix = [[part_similarity(ra, rb) for rb in b.readings[:4]] for ra in a.readings[:4]]
+    stems_a, stems_b = _surname_stems(a), _surname_stems(b)
+    if any(stems_a) or any(stems_b):
+        for i, ra in enumerate(a.readings[:4]):
+            for j, rb in enumerate(b.readings[:4]):
+                matrix[i][j] = max(matrix[i][j], _stem_similarity(stems_a[i], rb), _stem_similarity(stems_b[j], ra))
+    return matrix
+
+
+# A Russian surname suffix (Kamalov, Nasirov, Akhmadieva: Soviet records add -ov/-ev/-ova/
+# -eva to a father's name) may be absent from the Uyghur form (ئەخمىدى). The bare name
+# counts only when it agrees closely with the other part, and a little less than a match
+# of the whole: a shorter stem would otherwise lift chance resemblances as well.
+_STEM_MATCH = 0.8
+_STEM_DISCOUNT = 0.97
+_CYRILLIC_SUFFIXES = ("ова", "ева", "ёва", "ов", "ев", "ёв")
+
+
+def _stem_similarity(stem: Readings | None, other: Readings) -> float:
+    if not stem:
+        return 0.0
+    score = part_similarity(stem, other)
+    return _STEM_DISCOUNT * score if score >= _STEM_MATCH else 0.0
+
+
+@lru_cache(maxsize=65536)
+def _surname_stems(name: ParsedName) -> tuple[Readings | None, ...]:
+    """For each of the first four parts, the readings of the name a Russian-style surname
+    is made from (Kamalov -> kamal), or None."""
+    stems: list[Readings | None] = []
+    for part in name.parts[:4]:
+        script = detect_script(part)
+        stem_readings: Readings | None = None
+        if script == "latin":
+            stem = latin.russian_surname_stem(latin.fold_latin(part).replace("'", ""))
+            stem_readings = latin.latin_readings(stem) if stem else None
+        elif script == "cyrillic":
+            lowered = part.lower()
+            for suffix in _CYRILLIC_SUFFIXES:
+                if lowered.endswith(suffix) and len(lowered) - len(suffix) >= 3:
+                    reading = alphabet.cyrillic_to_uly(lowered[: -len(suffix)].removesuffix("й")).lower()
+                    stem_readings = ((reading, 1.0),) if reading else None
+                    break
+        stems.append(stem_readings or None)
+    return tuple(stems)
 
 
 # What a part that only one name has costs: 7 %, whether it is a name or a title (Khan,

@@ -48,9 +48,8 @@ _STRONG_TELLTALES = frozenset(
 _RUSSIAN_ENDINGS = (("ow", "of"), ("ew", "ef"))
 # Russian surname suffixes (masculine, feminine) that Soviet and post-Soviet records add to
 # a father's or grandfather's name (Kamalov, Nasirov, Akhmadieva), which Uyghur-language
-# sources may write without them (ئەخمىدى for Akhmadieva).
+# sources may write without them (ئەخمىدى for Akhmadieva); `compare` uses the stem.
 RUSSIAN_SURNAME_SUFFIXES = ("ova", "eva", "ov", "ev")
-STEM_WEIGHT = 0.5  # a reading of the bare name: a clear match only
 _X_AS_SH_WEIGHT = 0.9
 
 
@@ -181,11 +180,6 @@ def latin_readings(word: str) -> tuple[tuple[str, float], ...]:
         sh_reading = direct.replace("x", "sh")
         if sh_reading not in readings:
             readings[sh_reading] = _X_AS_SH_WEIGHT
-    stem = russian_surname_stem(plain)
-    if stem is not None:
-        stem_reading = variants().get(stem) or to_uly_spelling(stem)
-        if stem_reading not in readings:
-            readings[stem_reading] = STEM_WEIGHT
     syllables = segment_pinyin(plain)
     if syllables and len(syllables) >= 2:
         pinyin_weight = 1.0 if looks_like_pinyin(plain) else 0.6

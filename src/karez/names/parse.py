@@ -119,17 +119,7 @@ def _readings(part: str, script: str) -> Readings:
         return ((reading, 1.0),) if reading else ()
     if script == "cyrillic":
         reading = alphabet.cyrillic_to_uly(part).lower()
-        if not reading:
-            return ()
-        # a Russian surname suffix (Камалов, Ахмадиева) may be absent from other forms
-        for suffix in ("ова", "ева", "ёва", "ов", "ев", "ёв"):
-            stem = part.lower()[: -len(suffix)]
-            if part.lower().endswith(suffix) and len(stem) >= 3:
-                stem_reading = alphabet.cyrillic_to_uly(stem.removesuffix("й")).lower()
-                if stem_reading and stem_reading != reading:
-                    return ((reading, 1.0), (stem_reading, latin.STEM_WEIGHT))
-                break
-        return ((reading, 1.0),)
+        return ((reading, 1.0),) if reading else ()
     if script == "latin":
         return latin.latin_readings(part)
     return ()
