@@ -1,4 +1,4 @@
-"""Conventions added in round 6; each but the guards fails on the round-5 model (the code as of commit cc07959).
+"""Conventions added in round 6; each but the last fails on the round-5 model (the code as of commit cc07959).
 
 Names are published names of public figures from the development material (names_dev.tsv,
 and names_test2.tsv / names_test3.tsv, development material since round 6), or plain
