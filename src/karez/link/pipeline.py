@@ -6,6 +6,9 @@ same person? Nothing here scores a person.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import hashlib
 import json
 import time
@@ -123,6 +126,7 @@ def link(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     frame = build_frame(load_mentions(case))
+    _return_freed_memory()
     timings["frame"] = round(time.perf_counter() - started, 2)
     spec = spec or karez_model(len(frame))
     decisions = active_decisions(case)
@@ -179,6 +183,32 @@ def link(
     result = _store(case, run_id, model_id, threshold, frame, pairs, clustering, decisions, timings)
     timings["store"] = round(time.perf_counter() - mark, 2)
     return result
+
+
+def _return_freed_memory() -> None:
+    """Give the memory freed while building the frame back to the system.
+
+    Reading 2.7 million mentions into the frame frees many objects whose memory the C
+    allocator and Arrow's allocator keep for the process (measured on the large
+    testbed: 5.9 GB after the frame, 4.9 GB after this); DuckDB, which allocates on its
+    own, could not reuse it. glibc's malloc_trim and Arrow's `release_unused` return it;
+    where they do not exist this only collects garbage.
+    """
+    gc.collect()
+    try:
+        import pyarrow
+
+        pyarrow.default_memory_pool().release_unused()
+    except ImportError:  # pandas without Arrow strings: nothing of Arrow's to return
+        pass
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)
 
 
 _ANNOTATE = """
