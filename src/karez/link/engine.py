@@ -2,10 +2,10 @@
 
 The stage needs four things from an engine, and only these: train a model, score the
 candidate pairs, count the pairs each blocking rule makes, and tell which given pairs
-blocking finds (for blocking recall). `DuckDBEngine` runs Splink on DuckDB (a temporary
-database file per call, under a memory limit); a
-Spark engine would implement the same four methods with Splink's `SparkAPI`, and the
-tests in `tests/link` are parametrised by engine so it would run the same suite.
+blocking finds (for blocking recall). `DuckDBEngine` runs Splink on DuckDB (a database
+of its own per call, in memory under a limit, spilling to a temporary folder); a Spark
+engine would implement the same four methods with Splink's `SparkAPI`, and the tests in
+`tests/link` are parametrised by engine so it would run the same suite.
 """
 
 from __future__ import annotations
