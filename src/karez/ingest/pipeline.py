@@ -26,7 +26,7 @@ from karez.ingest.mapping import (
     load_mapping,
 )
 from karez.ingest.readers import FORMAT_BY_MEDIA_TYPE, READERS, RawTable, ReadContext
-from karez.ingest.readers.base import quote_ident
+from karez.ingest.readers.base import LOCATOR_COLUMNS, quote_ident
 from karez.ingest.sql import (
     DATE_MACROS,
     DEFAULT_SEX,
@@ -142,9 +142,7 @@ def _keep_mapping_copy(case: Case, mapping: Mapping) -> None:
 
 def _ingest_table(store: Any, mapping: Mapping, raw: RawTable, source: dict[str, Any], ingest_id: str, number: int) -> None:
     stage = f"{raw.relation}_s"
-    # The source id is derived from the original's SHA-256; it names the source as surely and
-    # is a third the length to hash on every row.
-    loc = f"concat_ws('|', {literal(source['source_id'])}, coalesce(_sheet, ''), coalesce(CAST(_page AS VARCHAR), ''), coalesce(CAST(_table AS VARCHAR), ''), CAST(_row AS VARCHAR))"
+    loc = _locator_text(source["source_id"], {c: c for c in LOCATOR_COLUMNS})
     columns = [quote_ident(h) for h in raw.headers]
     not_blank = " OR ".join(f"kz_text({c}) IS NOT NULL" for c in columns)
     # A row repeating the header (a spreadsheet printed page by page) is not a record.
@@ -165,8 +163,11 @@ def _ingest_table(store: Any, mapping: Mapping, raw: RawTable, source: dict[str,
         number=number,
         sheet=raw.sheet,
         headers=raw.headers,
-        select_sql=f"""SELECT {hashed_id('rec', loc)} AS _record_id, _sheet, _page, _table, _row, {', '.join(columns)}
-                       FROM (SELECT {locators}, {', '.join(columns)} FROM {raw.relation})
+        # The record id is hashed from the reader's locator expressions themselves, so that the
+        # parts a reader leaves constant (a CSV has no sheet, page or table) fold into one literal.
+        select_sql=f"""SELECT {hashed_id('rec', _locator_text(source['source_id'], raw.locators))} AS _record_id,
+                              {locators}, {', '.join(columns)}
+                       FROM {raw.relation}
                        WHERE {' AND '.join(filters)}""",
     )
     store.execute(f"CREATE TEMP VIEW {stage} AS SELECT *, {loc} AS _loc FROM {cells_table}")
@@ -180,6 +181,18 @@ def _ingest_table(store: Any, mapping: Mapping, raw: RawTable, source: dict[str,
     _insert_events(store, mapping, stage, src, ing)
     _insert_labels(store, mapping, stage, src, ing)
     store.execute(f"DROP VIEW {stage}")
+
+
+def _locator_text(source_id: str, locators: dict[str, str]) -> str:
+    """SQL for a record's locator as text, `source|sheet|page|table|row` (empty parts for
+    what the source lacks), from SQL expressions for the four locator parts. The source id is
+    derived from the original's SHA-256: it names the source as surely, at a third the length
+    to hash on every row. Record ids are hashed from this text: it must never change."""
+    sheet, page, table, row = (f"({locators[c]})" for c in LOCATOR_COLUMNS)
+    return (
+        f"({literal(source_id)} || '|' || coalesce({sheet}, '') || '|' || coalesce(CAST({page} AS VARCHAR), '')"
+        f" || '|' || coalesce(CAST({table} AS VARCHAR), '') || '|' || CAST({row} AS VARCHAR))"
+    )
 
 
 def _field_exprs(

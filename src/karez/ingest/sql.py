@@ -15,12 +15,13 @@ DATE_MACROS = r"""
 -- A cell's text with surrounding white space removed; NULL when blank. Trimming only the values
 -- that need it is several times faster than trimming every value; the test looks at bytes
 -- (starts_with/ends_with), which is cheaper than finding the last character of a UTF-8 string.
+-- `x < '!'` compares bytes: it holds exactly when the first byte is a space or a control
+-- character (tab, line feed, carriage return among them), one test instead of four.
 CREATE OR REPLACE TEMP MACRO kz_space() AS (' ' || chr(9) || chr(10) || chr(13) || chr(12288));
 CREATE OR REPLACE TEMP MACRO kz_text(x) AS (
     CASE WHEN x IS NULL OR x = '' THEN NULL
-         WHEN starts_with(x, ' ') OR ends_with(x, ' ') OR starts_with(x, chr(9)) OR ends_with(x, chr(9))
-              OR starts_with(x, chr(10)) OR ends_with(x, chr(10)) OR starts_with(x, chr(13))
-              OR ends_with(x, chr(13)) OR starts_with(x, chr(12288)) OR ends_with(x, chr(12288))
+         WHEN x < '!' OR starts_with(x, chr(12288)) OR ends_with(x, ' ') OR ends_with(x, chr(9))
+              OR ends_with(x, chr(10)) OR ends_with(x, chr(13)) OR ends_with(x, chr(12288))
              THEN nullif(trim(x, kz_space()), '')
          ELSE x END);
 CREATE OR REPLACE TEMP MACRO kz_ymd(t) AS (
