@@ -261,6 +261,28 @@ def test_mapping_errors_name_the_key_and_the_closest_column(case: Case, list_fil
     assert case.store.count("mentions") == 0
 
 
+def test_ids_follow_the_documented_formula(case: Case, tmp_path: Path) -> None:
+    # Review decisions and overrides are keyed by these ids: a faster way of computing them
+    # must give the same text (docs/data-model.md, "Deterministic ids").
+    import hashlib
+
+    data = tmp_path / "ids.csv"
+    data.write_text("姓名,编号\n艾力,1\n\n古丽,2\n", encoding="utf-8")
+    mapping = tmp_path / "ids.yaml"
+    mapping.write_text("karez_mapping: 1\npersons:\n  - {role: subject, fields: {name: 姓名}}\n", encoding="utf-8")
+    info = case.add(data)
+    case.ingest(info.source_id, mapping)
+    rows = _rows(case, "SELECT m.mention_id, m.record_id, r.row_number FROM mentions m JOIN records r USING (record_id) ORDER BY r.row_number")
+    # A blank line is not a record and, as DuckDB's reader skips it, not counted either
+    # (docs/data-model.md, Locators).
+    assert [r["row_number"] for r in rows] == [2, 3]
+    for row in rows:
+        locator = f"{info.source_id}||||{row['row_number']}"
+        record_id = "rec-" + hashlib.md5(f"rec|{locator}".encode()).hexdigest()
+        assert row["record_id"] == record_id
+        assert row["mention_id"] == "men-" + hashlib.md5(f"men|{record_id}|subject|0".encode()).hexdigest()
+
+
 def test_hash_ids_are_stored_uncompressed_and_the_rest_compressed(case: Case, list_files) -> None:
     # Hash ids are unique per row: compressing them costs more to write than it saves (see
     # docs/data-model.md, "Storage"). The other columns keep DuckDB's compression.
