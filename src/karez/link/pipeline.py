@@ -169,7 +169,7 @@ def link(
         return list(zip(chosen["mention_id_l"], chosen["mention_id_r"], chosen["pair_id"],
                         chosen["match_probability"], strict=True))
 
-    clustering = _cluster(frame[["mention_id", "record_id"]], scored, threshold, decisions,
+    clustering = _cluster(frame[["mention_id", "record_id", "id_number"]], scored, threshold, decisions,
                           assignments if assign else None)
     # kept: the pairs worth reviewing or explaining, and those the assignment joined
     keep = (scored["match_probability"] >= STORE_THRESHOLD) | scored["pair_id"].isin(clustering.assigned)
@@ -372,7 +372,7 @@ def recluster(case: Case) -> dict[str, Any]:
         raise LinkError(f"case {case.path} has not been linked yet; run `karez link {case.path}` first")
     threshold = float(last[0])
     mentions = case.store.df(
-        "SELECT m.mention_id, m.record_id FROM mentions m JOIN sources s USING (source_id) "
+        "SELECT m.mention_id, m.record_id, m.id_number FROM mentions m JOIN sources s USING (source_id) "
         "WHERE s.status = 'active' ORDER BY m.mention_id"
     )
     pairs = case.store.df(

@@ -1,0 +1,44 @@
+"""The clustering refuses to join two ID numbers that disagree (beyond a one-digit slip or a swap)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from karez.link.cluster import cluster, ids_agree
+
+
+def _pairs(rows):
+    return pd.DataFrame(rows, columns=["mention_id_l", "mention_id_r", "match_probability", "pair_id"])
+
+
+def test_a_mention_without_id_does_not_join_two_different_id_numbers():
+    # a testimony (no ID) scores above the threshold against two namesakes of one village
+    mentions = pd.DataFrame({"mention_id": ["reg1", "reg2", "tes"], "record_id": ["r1", "r2", "r3"],
+                             "id_number": ["653226199001011234", "653226198502023456", None]})
+    result = cluster(mentions, _pairs([("reg1", "tes", 0.9, "p1"), ("reg2", "tes", 0.8, "p2")]), 0.5)
+    assert result.person_of["tes"] == result.person_of["reg1"] != result.person_of["reg2"]
+    assert result.refused == {"p2": "would join two different ID numbers"}
+
+
+def test_one_digit_off_or_swapped_ids_still_join_and_a_reviewer_overrides():
+    assert ids_agree("653226199001011234", "653226199001011235")
+    assert ids_agree("653226199001011234", "653226199001011243")
+    assert not ids_agree("653226199001011234", "653226199001011325")
+    mentions = pd.DataFrame({"mention_id": ["a", "b", "c", "t"], "record_id": ["r1", "r2", "r3", "r4"],
+                             "id_number": ["653226199001011234", "653226199001011243", "653226198502023456", None]})
+    pairs = _pairs([("a", "b", 0.9, "p1"), ("b", "t", 0.9, "p2"), ("c", "t", 0.8, "p3")])
+    # a reviewer who says two different ID numbers are one person is obeyed (a clerk's error)
+    result = cluster(mentions, pairs, 0.5, must_link=[("a", "c")])
+    assert result.person_of["a"] == result.person_of["c"]
+    result = cluster(mentions, pairs, 0.5)
+    assert result.person_of["a"] == result.person_of["b"] == result.person_of["t"] != result.person_of["c"]
+
+
+def test_two_different_ids_join_when_their_own_pair_scored_above_the_threshold():
+    # a register's duplicate row with a re-issued number: the model weighed the two IDs
+    mentions = pd.DataFrame({"mention_id": ["a", "b", "t"], "record_id": ["r1", "r2", "r3"],
+                             "id_number": ["653226199001011234", "653226198502023456", None]})
+    direct = cluster(mentions, _pairs([("a", "t", 0.9, "p1"), ("a", "b", 0.8, "p2")]), 0.5)
+    assert len(set(direct.person_of.values())) == 1
+    chained = cluster(mentions, _pairs([("a", "t", 0.9, "p1"), ("b", "t", 0.8, "p2")]), 0.5)
+    assert chained.person_of["a"] != chained.person_of["b"]
