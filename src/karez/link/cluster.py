@@ -140,10 +140,8 @@ class _UnionFind:
     def size(self, root: int) -> int:
         return len(self.members.get(root, ())) or 1
 
-    def obstacle(self, a: int, b: int, *, allow_same_record: bool,
-                 pair: tuple[int, int] | None = None) -> str | None:
-        """Why the components of roots a and b must stay apart, or None. `pair` is the
-        two mentions whose scored pair would join them."""
+    def obstacle(self, a: int, b: int, *, allow_same_record: bool) -> str | None:
+        """Why the components of roots a and b must stay apart, or None."""
         small, large = (a, b) if self.size(a) <= self.size(b) else (b, a)
         if self.cannot:
             large_members = set(self._members(large))
@@ -156,26 +154,15 @@ class _UnionFind:
         # village) can score above the threshold against two namesakes of one village,
         # and joining it to both makes them one person though their ID numbers differ:
         # on the medium testbed 85 of 94 false register <> register pairs were made so.
+        # Nor does a scored pair of two different numbers join by itself: in a county of
+        # millions, namesakes born on one day score above the threshold (on the large
+        # testbed 51,194 such register pairs did; letting them join tripled the register's
+        # predicted duplicates). A re-issued number is for a reviewer to join (must-link).
         if not allow_same_record:
             ids_small, ids_large = self._ids(small), self._ids(large)
-            if ids_small and ids_large and not all(ids_agree(x, y) for x in ids_small for y in ids_large) \
-                    and not self._weighed_directly(a, b, pair):
+            if ids_small and ids_large and not all(ids_agree(x, y) for x in ids_small for y in ids_large):
                 return "would join two different ID numbers"
         return None
-
-    def _weighed_directly(self, a: int, b: int, pair: tuple[int, int] | None) -> bool:
-        """True when the two ID numbers that disagree are those of the scored pair itself,
-        each side's others agreeing with its own: the model weighed the disagreement
-        (-9 bits) and found the rest stronger (a register's duplicate row with a
-        re-issued number), which is evidence a chain through a third mention is not."""
-        if pair is None:
-            return False
-        id_a, id_b = self.id_number[pair[0]], self.id_number[pair[1]]
-        if not id_a or not id_b:
-            return False
-        if self.find(pair[0]) != a:
-            id_a, id_b = id_b, id_a
-        return all(ids_agree(x, id_a) for x in self._ids(a)) and all(ids_agree(y, id_b) for y in self._ids(b))
 
     def union(self, a: int, b: int) -> None:
         if self.size(a) < self.size(b):
@@ -269,7 +256,7 @@ def cluster(
         root_a, root_b = components.find(a), components.find(b)
         if root_a == root_b:
             return
-        why = components.obstacle(root_a, root_b, allow_same_record=False, pair=(a, b))
+        why = components.obstacle(root_a, root_b, allow_same_record=False)
         if why:
             result.refused[pair_id] = why
             return
