@@ -134,6 +134,9 @@ def test_corroboration_needs_linkage_then_reports_confirmed_fields(case, builder
     assert report.corroboration["corroborated"] == 2
     assert report.corroboration["confirmed_fields"]["id_number"] == 2
     assert report.corroboration["conflicting_fields"]["birth_date"] == 2
+    # the birth dates disagree, so the summary names only what was confirmed
+    assert "confirms the ID number of 2." in report.corroboration["plain"]
+    assert "birth date of" not in report.corroboration["plain"]
     row = case.store.fetchone(
         "SELECT other_sources::VARCHAR, confirmed_fields::VARCHAR FROM verify_corroboration WHERE mention_id = ?",
         [mine])

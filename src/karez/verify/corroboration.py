@@ -82,7 +82,16 @@ def corroborate(store: Store) -> dict[str, Any]:
         "confirmed_fields": by_field,
         "conflicting_fields": conflicts,
         "plain": f"{corroborated:,} of {total:,} person mentions ({share:.1%}) are of people linkage "
-                 f"also found in another source; that source confirms the ID number of "
-                 f"{by_field['id_number']:,} and the birth date of {by_field['birth_date']:,}. "
+                 f"also found in another source; {_confirmed_text(by_field)} "
                  "Linkage can be wrong: corroboration is as good as the reviewed clusters.",
     }
+
+
+def _confirmed_text(by_field: dict[str, int]) -> str:
+    """What the other sources confirm, naming only the fields some source states twice (a
+    list that gives no birth date cannot confirm one, and "the birth date of 0" misleads)."""
+    words = {"id_number": "the ID number", "birth_date": "the birth date"}
+    parts = [f"{words[f]} of {by_field[f]:,}" for f in words if by_field.get(f)]
+    if not parts:
+        return "no other source states their ID number or birth date the same way."
+    return "another source confirms " + " and ".join(parts) + "."
