@@ -23,7 +23,12 @@ def test_a_mention_without_id_does_not_join_two_different_id_numbers():
 def test_one_digit_off_or_swapped_ids_still_join_and_a_reviewer_overrides():
     assert ids_agree("653226199001011234", "653226199001011235")
     assert ids_agree("653226199001011234", "653226199001011243")
-    assert not ids_agree("653226199001011234", "653226199001011325")
+    assert not ids_agree("653226199001011234", "653226199001015674")
+    # a legacy 15-digit number and its 18-digit form name one person; a malformed number
+    # (a dropped digit) is no evidence of another person
+    assert ids_agree("653226900101123", "653226199001011234")
+    assert not ids_agree("653226850202345", "653226199001011234")
+    assert ids_agree("65322619900101123", "653226198502023456")
     mentions = pd.DataFrame({"mention_id": ["a", "b", "c", "t"], "record_id": ["r1", "r2", "r3", "r4"],
                              "id_number": ["653226199001011234", "653226199001011243", "653226198502023456", None]})
     pairs = _pairs([("a", "b", 0.9, "p1"), ("b", "t", 0.9, "p2"), ("c", "t", 0.8, "p3")])

@@ -90,16 +90,30 @@ class Components(Mapping[str, str]):
         return len(self._ids)
 
 
+def _id_body(number: str) -> str | None:
+    """The 17 digits that name a person in a well-formed resident ID number (GB 11643-1999),
+    a legacy 15-digit number (before 1999) widened the same way, or None when the number is
+    not well formed (a clerk's dropped digit is not evidence of another person)."""
+    if len(number) == 18 and number[:17].isdigit() and (number[17].isdigit() or number[17] == "X"):
+        return number[:17]
+    if len(number) == 15 and number.isdigit():
+        return number[:6] + "19" + number[6:]
+    return None
+
+
 def ids_agree(a: str, b: str) -> bool:
-    """True when two ID numbers are one, or one digit or one swap of adjacent digits
-    apart (the slips the ID comparison weighs as agreement)."""
+    """False only when two well-formed ID numbers name different people: their 17 digits
+    (a legacy 15-digit number widened, the check digit left out) differ by more than one
+    digit or one swap of adjacent digits, the slips the ID comparison weighs as agreement."""
     if a == b:
         return True
-    if len(a) != len(b):
-        return False
-    diff = [i for i in range(len(a)) if a[i] != b[i]]
-    return len(diff) == 1 or (
-        len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    body_a, body_b = _id_body(a), _id_body(b)
+    if body_a is None or body_b is None:
+        return True
+    diff = [i for i in range(17) if body_a[i] != body_b[i]]
+    return len(diff) <= 1 or (
+        len(diff) == 2 and diff[1] == diff[0] + 1
+        and body_a[diff[0]] == body_b[diff[1]] and body_a[diff[1]] == body_b[diff[0]]
     )
 
 
