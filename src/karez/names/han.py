@@ -13,6 +13,7 @@ The same model reads pinyin typed as Latin (Maimaiti Tuerxun -> memet tursun).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -191,7 +192,14 @@ def _join_penalty(left: str, right: str) -> float:
 def _readings_of_units(
     parts: list[tuple[str, tuple[tuple[str, float], ...] | None]],
     pinyins: list[str | None],
+    width: int = _BEAM,
+    fold: Callable[[str], str] | None = None,
 ) -> list[tuple[str, float]]:
+    """Beam search over the units' readings: the `width` likeliest whole readings.
+
+    With `fold`, readings whose prefixes fold alike (to one skeleton) count once, the
+    likeliest kept, so the beam holds readings that differ in what a comparison sees.
+    """
     beam: list[tuple[str, float]] = [("", 1.0)]
     count = len(parts)
     for index, ((_chunk, sequence), pinyin) in enumerate(zip(parts, pinyins, strict=True)):
@@ -209,7 +217,17 @@ def _readings_of_units(
                 value = score * weight * _join_penalty(prefix, reading)
                 if value > grown.get(candidate, 0.0):
                     grown[candidate] = value
-        beam = sorted(grown.items(), key=lambda item: -item[1])[:_BEAM]
+        ranked = sorted(grown.items(), key=lambda item: -item[1])
+        if fold is not None:
+            seen: set[str] = set()
+            distinct = []
+            for reading, value in ranked:
+                key = fold(reading)
+                if key not in seen:
+                    seen.add(key)
+                    distinct.append((reading, value))
+            ranked = distinct
+        beam = ranked[:width]
     # Uyghur ends no word in a consonant followed by r: 尔 after a syllable read as a bare
     # consonant (扎克尔, 聂滋尔) means the vowel between was written by that syllable
     # (Zakir, Nezir), so such readings drop behind the ones that keep it
@@ -234,6 +252,36 @@ def part_readings(part: str, limit: int = 8) -> tuple[tuple[str, float], ...]:
         return ()
     top = beam[0][1]
     return tuple((reading, round(score / top, 4)) for reading, score in beam[:limit])
+
+
+def lattice_readings(
+    part: str, width: int, fold: Callable[[str], str] | None = None
+) -> tuple[tuple[str, float], ...]:
+    """Up to `width` readings of one Han part, best first, weights relative to the best.
+
+    `part_readings` keeps the few a reader of the characters would offer; this keeps many
+    paths through the syllable model's options (a medial 力 as the coda l, 甫 as pu, 沙 as
+    sa ...), each weighted by how likely the model finds it, so that a comparison with a
+    Latin or Arabic spelling can find the reading that spelling writes and count it by
+    its weight. With `fold` (a skeleton), readings that fold alike count once. Never a
+    reading to show: the best ones are `part_readings`.
+    """
+    pieces = units(part)
+    pinyins = [None if sequence is not None else char_pinyin(chunk) for chunk, sequence in pieces]
+    beam = _readings_of_units(pieces, pinyins, width, fold)
+    if not beam or not beam[0][0]:
+        return ()
+    top = part_readings_top(part)
+    return tuple((reading, round(min(1.0, score / top), 4)) for reading, score in beam)
+
+
+@lru_cache(maxsize=65536)
+def part_readings_top(part: str) -> float:
+    """The unnormalised weight of a part's best reading (what `part_readings` divides by)."""
+    pieces = units(part)
+    pinyins = [None if sequence is not None else char_pinyin(chunk) for chunk, sequence in pieces]
+    beam = _readings_of_units(pieces, pinyins)
+    return beam[0][1] if beam and beam[0][1] > 0 else 1.0
 
 
 @lru_cache(maxsize=65536)
