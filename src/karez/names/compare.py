@@ -30,8 +30,12 @@ _FOLD = str.maketrans(
     }
 )
 _VOWELS = frozenset("aiu")
-# how much each position weighs: given name, father's name, grandfather's name
-_PART_WEIGHTS = (1.0, 0.8, 0.4, 0.3)
+# how much each position weighs: given name, father's name, grandfather's name, and
+# further parts (long names of Persian and Arabic style: Zahir al-Din Muhammad Babur)
+_PART_WEIGHTS = (1.0, 0.8, 0.4, 0.3, 0.3, 0.3)
+# parts compared one by one; a name with more is compared on its first six (a name
+# written with hyphenated particles, Zahir-ud-din Mohammad Babur, has five)
+_MAX_PARTS = len(_PART_WEIGHTS)
 _READINGS_USED = 3
 
 
@@ -243,19 +247,19 @@ def _is_han_part(part: str) -> bool:
 
 
 def _matrix(a: ParsedName, b: ParsedName) -> list[list[float]]:
-    matrix = [[part_similarity(ra, rb) for rb in b.readings[:4]] for ra in a.readings[:4]]
-    han_a = [_is_han_part(part) for part in a.parts[:4]]
-    han_b = [_is_han_part(part) for part in b.parts[:4]]
-    for i, ra in enumerate(a.readings[:4]):
-        for j, rb in enumerate(b.readings[:4]):
+    matrix = [[part_similarity(ra, rb) for rb in b.readings[:_MAX_PARTS]] for ra in a.readings[:_MAX_PARTS]]
+    han_a = [_is_han_part(part) for part in a.parts[:_MAX_PARTS]]
+    han_b = [_is_han_part(part) for part in b.parts[:_MAX_PARTS]]
+    for i, ra in enumerate(a.readings[:_MAX_PARTS]):
+        for j, rb in enumerate(b.readings[:_MAX_PARTS]):
             if han_a[i] and not han_b[j]:
                 matrix[i][j] = max(matrix[i][j], _aligned_similarity(a.parts[i], rb))
             elif han_b[j] and not han_a[i]:
                 matrix[i][j] = max(matrix[i][j], _aligned_similarity(b.parts[j], ra))
     stems_a, stems_b = _surname_stems(a), _surname_stems(b)
     if any(stems_a) or any(stems_b):
-        for i, ra in enumerate(a.readings[:4]):
-            for j, rb in enumerate(b.readings[:4]):
+        for i, ra in enumerate(a.readings[:_MAX_PARTS]):
+            for j, rb in enumerate(b.readings[:_MAX_PARTS]):
                 matrix[i][j] = max(matrix[i][j], _stem_similarity(stems_a[i], rb), _stem_similarity(stems_b[j], ra))
     return matrix
 
@@ -278,10 +282,10 @@ def _stem_similarity(stem: Readings | None, other: Readings) -> float:
 
 @lru_cache(maxsize=65536)
 def _surname_stems(name: ParsedName) -> tuple[Readings | None, ...]:
-    """For each of the first four parts, the readings of the name a Russian-style surname
+    """For each of the first six parts, the readings of the name a Russian-style surname
     is made from (Kamalov -> kamal), or None."""
     stems: list[Readings | None] = []
-    for part in name.parts[:4]:
+    for part in name.parts[:_MAX_PARTS]:
         script = detect_script(part)
         stem_readings: Readings | None = None
         if script == "latin":
