@@ -66,12 +66,29 @@ class ParsedName:
 
 
 def _part_score(part: str) -> float:
-    endings = han.model()["part_endings"]
-    beginnings = han.model()["part_beginnings"]
+    model = han.model()
+    endings = model["part_endings"]
+    beginnings = model["part_beginnings"]
     # the tables list simplified characters; 買買提吐爾遜 cuts where 买买提吐尔逊 does
-    part = part.translate(han.model()["traditional_table"])
+    part = part.translate(model["traditional_table"])
+    prefix = _bound_prefix(part)
+    if prefix == part:
+        # Abdu-, Abdul- ("servant of") is never a name alone: the name it begins follows
+        return 0.001
     length_prior = {1: 0.05, 2: 0.7, 3: 1.0, 4: 0.9, 5: 0.6, 6: 0.35}.get(len(part), 0.1)
+    if prefix and len(part) == _MAX_PART + 1:
+        # a name in Abdul- written as the tables write foreign names (阿卜杜勒加帕尔
+        # Abdulghappar) runs to seven characters; as likely as a six-character part
+        length_prior = 0.35
     return length_prior * endings.get(part[-1], 0.3) * beginnings.get(part[0], 0.3)
+
+
+def _bound_prefix(part: str) -> str:
+    """The Abdu-/Abdul- sequence a part begins with ('' if none), longest first."""
+    for prefix in han.model()["bound_prefixes"]:
+        if part.startswith(prefix):
+            return prefix
+    return ""
 
 
 @lru_cache(maxsize=65536)
@@ -84,15 +101,19 @@ def segment_han(text: str) -> tuple[str, ...]:
     which may be one name (阿依古丽), are cut only when the cut scores clearly better.
     """
     count = len(text)
-    if count <= 3:
+    simplified = text.translate(han.model()["traditional_table"])
+    if count <= 3 or _bound_prefix(simplified) == simplified:
         return (text,)
     best: list[tuple[float, tuple[str, ...]]] = [(1.0, ())] + [(0.0, ())] * count
     for end in range(1, count + 1):
-        for start in range(max(0, end - _MAX_PART), end):
+        # one character more than _MAX_PART only for a part in Abdul- (see `_part_score`)
+        for start in range(max(0, end - _MAX_PART - 1), end):
             score_before, parts_before = best[start]
             if start > 0 and not parts_before:
                 continue
             piece = text[start:end]
+            if len(piece) > _MAX_PART and not _bound_prefix(piece.translate(han.model()["traditional_table"])):
+                continue
             # each extra part costs a little, so one long part beats needless cuts
             score = score_before * _part_score(piece) * 0.8
             if score > best[end][0]:
