@@ -12,6 +12,7 @@ import gc
 import hashlib
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,7 @@ from karez.link.assign import ASSIGN_FLOOR, dominant_assignments
 from karez.link.cluster import Clustering, cluster, pair_id_for
 from karez.link.engine import LinkEngine, get_engine, scratch_database
 from karez.link.frame import build_frame, load_mentions
+from karez.link.household import household_assignments
 from karez.link.model import ModelSpec, karez_model
 from karez.link.tables import ensure_tables
 
@@ -164,13 +166,18 @@ def link(
 
     without_id = frame.loc[frame["id_number"].isna(), "mention_id"]
 
-    def assignments(person_of: dict[str, str]) -> list[tuple[str, str, str, float]]:
-        chosen = dominant_assignments(person_of, scored, eligible=without_id)
+    def as_joins(chosen: pd.DataFrame) -> list[tuple[str, str, str, float]]:
         return list(zip(chosen["mention_id_l"], chosen["mention_id_r"], chosen["pair_id"],
                         chosen["match_probability"], strict=True))
 
+    def dominant(person_of: Mapping[str, str]) -> list[tuple[str, str, str, float]]:
+        return as_joins(dominant_assignments(person_of, scored, eligible=without_id))
+
+    def relatives(person_of: Mapping[str, str]) -> list[tuple[str, str, str, float]]:
+        return as_joins(household_assignments(person_of, scored, frame))
+
     clustering = _cluster(frame[["mention_id", "record_id", "id_number"]], scored, threshold, decisions,
-                          assignments if assign else None)
+                          [dominant, relatives] if assign else None)
     # kept: the pairs worth reviewing or explaining, and those the assignment joined
     keep = (scored["match_probability"] >= STORE_THRESHOLD) | scored["pair_id"].isin(clustering.assigned)
     pairs = scored[keep].reset_index(drop=True)
