@@ -17,7 +17,10 @@ persons of the other record's mentions. They are weighed only by what the two me
 say about the person (name, sex, birth, ID number: `personal_weight`), not by the village
 or the other people named, which the linked records share whoever is who. The best is
 chosen when it reaches `min_weight` and beats the runner-up in the linked records by
-`margin` bits. Kinship must agree where both records state it: the witness is the missing
+`margin` bits, and when the choice is mutual: the chosen person's mention, weighing the
+people of the first record the same way, chooses this mention by the same margin (two
+brothers of like names in a family cell leave a witness to the reviewer; a relative does
+not take a witness the witness did not choose). Kinship must agree where both records state it: the witness is the missing
 person's brother, so their person in the list row must be, as far as the family cell
 says, the internee's brother when the internee is the missing person, or the internee's
 brother when the missing person is the internee's sister, and so on (`KIN_COMPOSITION`).
@@ -37,6 +40,7 @@ import pandas as pd
 # Chosen on the medium testbed (seed 7) and checked on the small ones; docs/linkage.md.
 HOUSEHOLD_MIN_WEIGHT = 6.0  # bits the person's own fields must give (a given and a father's name alike)
 HOUSEHOLD_MARGIN = 3.0  # bits over the runner-up among the linked records' people
+NO_RIVAL = 20.0  # the margin of a best candidate with no runner-up: a sure one, not an infinite one
 MAX_RECORD_MENTIONS = 40  # records naming more people are registers' pages, not families
 MEMORY_LIMIT = "2GB"
 
@@ -76,7 +80,7 @@ anchors AS (  -- a person named in two records links the two records through it
 ),
 held AS (SELECT DISTINCT person, record_id FROM ms),
 candidates AS (
-    SELECT x.mention_id AS mention, y.mention_id AS other, y.person AS other_person,
+    SELECT x.mention_id AS mention, x.person, x.eligible, y.mention_id AS other, y.person AS other_person,
            -- what x is to the linked person, on the one side, and what y is to it, on the other
            CASE WHEN x.kin_to = an.a THEN x.kin
                 WHEN an.a_to = x.mention_id THEN inv(an.a_kin)
@@ -85,14 +89,15 @@ candidates AS (
                 WHEN an.b_to = y.mention_id THEN inv(an.b_kin)
                 WHEN y.kin_to IS NOT NULL AND y.kin_to = an.b_to THEN compose(y.kin, inv(an.b_kin)) END AS kin_y
     FROM anchors an
-    JOIN ms x ON x.record_id = an.rec_a AND x.mention_id <> an.a AND x.eligible
+    JOIN ms x ON x.record_id = an.rec_a AND x.mention_id <> an.a
     JOIN ms y ON y.record_id = an.rec_b AND y.mention_id <> an.b
     WHERE x.person <> y.person
       AND NOT EXISTS (SELECT 1 FROM held h WHERE h.person = x.person AND h.record_id = an.rec_b)
 ),
 weighed AS (
-    SELECT c.mention, c.other_person, max(s.personal_weight) AS weight,
-           arg_max(s.pair_id, s.personal_weight) AS pair_id,
+    SELECT c.mention, any_value(c.person) AS person, bool_and(c.eligible) AS eligible, c.other_person,
+           max(s.personal_weight) AS weight, arg_max(s.pair_id, s.personal_weight) AS pair_id,
+           arg_max(c.other, s.personal_weight) AS other,
            bool_and(c.kin_x IS NULL OR c.kin_y IS NULL OR c.kin_x = c.kin_y) AS kin_agrees
     FROM candidates c
     JOIN karez_pairs s ON s.mention_id_l = least(c.mention, c.other) AND s.mention_id_r = greatest(c.mention, c.other)
@@ -102,10 +107,17 @@ ranked AS (
     SELECT *, row_number() OVER (PARTITION BY mention ORDER BY weight DESC, pair_id) AS rank
     FROM weighed WHERE kin_agrees
     QUALIFY rank <= 2
+),
+choice AS (  -- each mention's best person among the linked records', and the runner-up's weight
+    SELECT best.mention, best.person, best.eligible, best.other_person, best.other, best.pair_id, best.weight,
+           best.weight - coalesce(runner_up.weight, best.weight - $no_rival) AS margin
+    FROM ranked best LEFT JOIN ranked runner_up ON runner_up.mention = best.mention AND runner_up.rank = 2
+    WHERE best.rank = 1
 )
-SELECT best.mention, best.pair_id, best.weight, runner_up.weight AS second
-FROM ranked best LEFT JOIN ranked runner_up ON runner_up.mention = best.mention AND runner_up.rank = 2
-WHERE best.rank = 1 AND best.weight >= $min_weight
+-- one to one: x chooses y's person and y chooses x's, each by the margin
+SELECT x.mention, x.pair_id, x.weight, least(x.margin, y.margin) AS margin
+FROM choice x JOIN choice y ON y.mention = x.other AND y.other_person = x.person
+WHERE x.eligible AND x.weight >= $min_weight AND x.margin >= $margin AND y.margin >= $margin
 """
 
 
@@ -159,19 +171,13 @@ def household_assignments(
         con.register("karez_persons", _persons(person_of))
         con.register("karez_frame", table)
         con.register("karez_pairs", usable)
-        best = con.execute(_CHOOSE, {"min_weight": float(min_weight), "max_mentions": int(max_record_mentions)}).df()
-    if best.empty:
-        return pd.DataFrame(columns=columns)
-    second = best["second"].astype(float).fillna(-np.inf)
-    best = best.assign(margin=best["weight"].astype(float) - second)
-    chosen = best[best["margin"] >= margin].sort_values("mention", kind="stable")
+        chosen = con.execute(_CHOOSE, {"min_weight": float(min_weight), "margin": float(margin),
+                                       "no_rival": NO_RIVAL, "max_mentions": int(max_record_mentions)}).df()
     if chosen.empty:
         return pd.DataFrame(columns=columns)
+    chosen = chosen.sort_values("mention", kind="stable")
     by_id = pairs.set_index("pair_id")
     out = by_id.loc[chosen["pair_id"].to_numpy(), ["mention_id_l", "mention_id_r", "match_probability"]]
-    # a margin over nobody is infinite: record it as the weight itself
-    shown = np.where(np.isfinite(chosen["margin"].to_numpy(dtype=float)), chosen["margin"].to_numpy(dtype=float),
-                     chosen["weight"].to_numpy(dtype=float))
-    out = out.reset_index().assign(margin=np.round(shown, 3)).drop_duplicates("pair_id")
+    out = out.reset_index().assign(margin=np.round(chosen["margin"].to_numpy(dtype=float), 3)).drop_duplicates("pair_id")
     out = out.assign(_neg=-out["margin"]).sort_values(["_neg", "pair_id"], kind="stable").drop(columns="_neg")
     return out[columns].reset_index(drop=True)
