@@ -17,10 +17,10 @@ persons of the other record's mentions. They are weighed only by what the two me
 say about the person (name, sex, birth, ID number: `personal_weight`), not by the village
 or the other people named, which the linked records share whoever is who. The best is
 chosen when it reaches `min_weight` and beats the runner-up in the linked records by
-`margin` bits, and when the choice is mutual: the chosen person's mention, weighing the
-people of the first record the same way, chooses this mention by the same margin (two
-brothers of like names in a family cell leave a witness to the reviewer; a relative does
-not take a witness the witness did not choose). Kinship must agree where both records state it: the witness is the missing
+`margin` bits, and when, among the people of the mention's own record, the chosen relative is
+most like this mention by the same margin: one to one within the two records (two
+brothers of like names in a family cell leave a witness to the reviewer, and a relative
+does not take a witness whom another of the testimony's people resembles as much). Kinship must agree where both records state it: the witness is the missing
 person's brother, so their person in the list row must be, as far as the family cell
 says, the internee's brother when the internee is the missing person, or the internee's
 brother when the missing person is the internee's sister, and so on (`KIN_COMPOSITION`).
@@ -80,7 +80,8 @@ anchors AS (  -- a person named in two records links the two records through it
 ),
 held AS (SELECT DISTINCT person, record_id FROM ms),
 candidates AS (
-    SELECT x.mention_id AS mention, x.person, x.eligible, y.mention_id AS other, y.person AS other_person,
+    SELECT x.mention_id AS mention, x.record_id AS record, x.person, x.eligible,
+           y.mention_id AS other, y.person AS other_person,
            -- what x is to the linked person, on the one side, and what y is to it, on the other
            CASE WHEN x.kin_to = an.a THEN x.kin
                 WHEN an.a_to = x.mention_id THEN inv(an.a_kin)
@@ -92,32 +93,50 @@ candidates AS (
     JOIN ms x ON x.record_id = an.rec_a AND x.mention_id <> an.a
     JOIN ms y ON y.record_id = an.rec_b AND y.mention_id <> an.b
     WHERE x.person <> y.person
+      -- a person already named in the other record is placed there (and two mentions of
+      -- one record are two people)
       AND NOT EXISTS (SELECT 1 FROM held h WHERE h.person = x.person AND h.record_id = an.rec_b)
+      AND NOT EXISTS (SELECT 1 FROM held h WHERE h.person = y.person AND h.record_id = an.rec_a)
 ),
-weighed AS (
-    SELECT c.mention, any_value(c.person) AS person, bool_and(c.eligible) AS eligible, c.other_person,
-           max(s.personal_weight) AS weight, arg_max(s.pair_id, s.personal_weight) AS pair_id,
-           arg_max(c.other, s.personal_weight) AS other,
-           bool_and(c.kin_x IS NULL OR c.kin_y IS NULL OR c.kin_x = c.kin_y) AS kin_agrees
+weighed AS (  -- each candidate pair once, with its weight; kinship must agree through every link
+    SELECT c.mention, c.record, c.person, c.eligible, c.other, c.other_person,
+           s.personal_weight AS weight, s.pair_id
     FROM candidates c
     JOIN karez_pairs s ON s.mention_id_l = least(c.mention, c.other) AND s.mention_id_r = greatest(c.mention, c.other)
-    GROUP BY c.mention, c.other_person
+    GROUP BY ALL
+    HAVING bool_and(c.kin_x IS NULL OR c.kin_y IS NULL OR c.kin_x = c.kin_y)
+),
+by_person AS (  -- x's side: the strongest pair into each person of the linked records
+    SELECT * FROM weighed
+    QUALIFY row_number() OVER (PARTITION BY mention, other_person ORDER BY weight DESC, pair_id) = 1
 ),
 ranked AS (
     SELECT *, row_number() OVER (PARTITION BY mention ORDER BY weight DESC, pair_id) AS rank
-    FROM weighed WHERE kin_agrees
-    QUALIFY rank <= 2
+    FROM by_person QUALIFY rank <= 2
 ),
-choice AS (  -- each mention's best person among the linked records', and the runner-up's weight
-    SELECT best.mention, best.person, best.eligible, best.other_person, best.other, best.pair_id, best.weight,
-           best.weight - coalesce(runner_up.weight, best.weight - $no_rival) AS margin
+choice AS (  -- each mention's best person, and its margin over the runner-up
+    SELECT best.*, best.weight - coalesce(runner_up.weight, best.weight - $no_rival) AS margin
     FROM ranked best LEFT JOIN ranked runner_up ON runner_up.mention = best.mention AND runner_up.rank = 2
     WHERE best.rank = 1
+),
+in_record AS (  -- y's side: among the people of x's record, whom y is most like
+    SELECT other, record, mention, weight,
+           row_number() OVER (PARTITION BY other, record ORDER BY weight DESC, pair_id) AS rank
+    FROM weighed QUALIFY rank <= 2
+),
+reverse AS (
+    SELECT best.other, best.record, best.mention,
+           best.weight - coalesce(runner_up.weight, best.weight - $no_rival) AS margin
+    FROM in_record best
+    LEFT JOIN in_record runner_up ON runner_up.other = best.other AND runner_up.record = best.record
+                                 AND runner_up.rank = 2
+    WHERE best.rank = 1
 )
--- one to one: x chooses y's person and y chooses x's, each by the margin
-SELECT x.mention, x.pair_id, x.weight, least(x.margin, y.margin) AS margin
-FROM choice x JOIN choice y ON y.mention = x.other AND y.other_person = x.person
-WHERE x.eligible AND x.weight >= $min_weight AND x.margin >= $margin AND y.margin >= $margin
+-- one to one within the two records: x chooses y's person, and among x's record y is most
+-- like x, each by the margin
+SELECT x.mention, x.pair_id, x.weight, least(x.margin, r.margin) AS margin
+FROM choice x JOIN reverse r ON r.other = x.other AND r.record = x.record AND r.mention = x.mention
+WHERE x.eligible AND x.weight >= $min_weight AND x.margin >= $margin AND r.margin >= $margin
 """
 
 

@@ -116,7 +116,8 @@ def link(
     decisions when at least `MIN_LABELS` pairs were accepted) unless `retrain` is False
     and a model is saved; scores candidate pairs; clusters them under the reviewer's
     must-/cannot-links and the same-record rule; joins a mention left alone to a person
-    that dominates its other candidates (`karez.link.assign`; `assign=False` turns this
+    that dominates its other candidates (`karez.link.assign`), then the people of two
+    linked records to each other (`karez.link.household`; `assign=False` turns both
     off); replaces `link_pairs` and
     `link_clusters`; records the run and the model in the ledger. The same inputs give
     the same clusters.
@@ -177,7 +178,9 @@ def link(
         return as_joins(household_assignments(person_of, scored, frame))
 
     clustering = _cluster(frame[["mention_id", "record_id", "id_number"]], scored, threshold, decisions,
-                          [dominant, relatives] if assign else None)
+                          # twice: a relative found links two more records, whose other people
+                          # the second pass looks for (a witness's other testimonies)
+                          [dominant, relatives, relatives] if assign else None)
     # kept: the pairs worth reviewing or explaining, and those the assignment joined
     keep = (scored["match_probability"] >= STORE_THRESHOLD) | scored["pair_id"].isin(clustering.assigned)
     pairs = scored[keep].reset_index(drop=True)
