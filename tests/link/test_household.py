@@ -109,3 +109,37 @@ def test_the_word_of_a_relation_states_the_sex_when_nothing_else_does():
                                   kin=["daughter", None, "sister"], kin_to=["men-1", None, "men-1"]))
     assert [s if isinstance(s, str) else None for s in frame["sex"]] == ["F", None, "M"]  # a stated sex stays
     assert [k if isinstance(k, str) else None for k in frame["kin"]] == ["daughter", None, "sister"]
+
+
+def test_linked_mentions_are_the_unresolved_people_of_two_linked_records():
+    """The step scores the people of two linked records itself: the witness (no ID
+    number, not yet in the row) and the row's people other than the linked one."""
+    from karez.link.household import linked_mentions
+
+    sub = linked_mentions(LINKED, FRAME)
+    assert sorted(sub["mention_id"]) == ["b", "f", "w", "z"]
+    assert {tuple(k) for k in sub["linked_records"]} == {("L|T",)}
+    # nothing left to look for once the witness is placed in the row
+    assert linked_mentions({**LINKED, "w": "b"}, FRAME).empty
+    # nor when the two records are not linked
+    assert linked_mentions({m: m for m in FRAME["mention_id"]}, FRAME).empty
+
+
+def test_the_engine_scores_the_pairs_a_blocking_rule_given_to_it_makes(tiny_case):
+    """`predict(..., blocking=...)` pairs by the rules given, not the model's: here the
+    two records linked by `linked_records`, whatever their names."""
+    from karez.custody import Case
+    from karez.link.engine import get_engine
+    from karez.link.frame import build_frame, load_mentions
+    from karez.link.household import LINKED_RECORDS
+    from karez.link.model import karez_model
+
+    with Case.open(tiny_case.path) as case:
+        frame = build_frame(load_mentions(case))
+    engine = get_engine("duckdb")
+    model = engine.train(frame, karez_model(len(frame)))
+    sub = frame.iloc[[0, 1, 2]].assign(linked_records=[["k"], ["k"], ["other"]])
+    pairs = engine.predict(sub, model, 0.5, floor_weight=-200.0, blocking=(LINKED_RECORDS,))
+    ids = sub["mention_id"].tolist()
+    assert list(zip(pairs["mention_id_l"], pairs["mention_id_r"], strict=True)) == [tuple(sorted(ids[:2]))]
+    assert pairs["personal_weight"].notna().all()

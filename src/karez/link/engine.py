@@ -45,7 +45,8 @@ class LinkEngine(Protocol):
         ...
 
     def predict(
-        self, frame: pd.DataFrame, model: dict[str, Any], threshold: float, floor_weight: float | None = None
+        self, frame: pd.DataFrame, model: dict[str, Any], threshold: float, floor_weight: float | None = None,
+        blocking: tuple[BlockingRule, ...] | None = None,
     ) -> pd.DataFrame:
         """Score candidate pairs; returns `mention_id_l` < `mention_id_r`,
         `match_probability`, `match_weight`, `personal_weight` (the weights of the
@@ -53,7 +54,8 @@ class LinkEngine(Protocol):
         prior) and `explanation` (JSON text: for each
         comparison, the level that applied and its weight), for pairs at or above
         `threshold`; with `floor_weight`, also the pairs whose match weight reaches it,
-        their explanation None (the one-to-one assignment needs their weights only)."""
+        their explanation None (the one-to-one assignment needs their weights only).
+        `blocking`, when given, makes the candidate pairs instead of the model's rules."""
         ...
 
     def blocking_counts(self, frame: pd.DataFrame, rules: tuple[BlockingRule, ...]) -> list[int]:
@@ -116,6 +118,15 @@ def floor_m_probabilities(model: dict[str, Any], floor: float = M_FLOOR) -> dict
         for level, value in zip(levels, raised, strict=True):
             level["m_probability"] = value / total
     return model
+
+
+def _rule_settings(rule: BlockingRule) -> dict[str, Any]:
+    """A blocking rule as Splink's settings JSON writes it (a saved model's form)."""
+    return {
+        "blocking_rule": " AND ".join(f'(l."{column}" = r."{column}")' for column in rule.columns),
+        "sql_dialect": "duckdb",
+        "arrays_to_explode": list(rule.arrays),
+    }
 
 
 def _sql_condition(rule: BlockingRule, dialect: str = "duckdb") -> str:
@@ -241,9 +252,12 @@ class DuckDBEngine:
         return model
 
     def predict(
-        self, frame: pd.DataFrame, model: dict[str, Any], threshold: float, floor_weight: float | None = None
+        self, frame: pd.DataFrame, model: dict[str, Any], threshold: float, floor_weight: float | None = None,
+        blocking: tuple[BlockingRule, ...] | None = None,
     ) -> pd.DataFrame:
         settings = {k: v for k, v in model.items() if k != "karez_model"}
+        if blocking is not None:
+            settings["blocking_rules_to_generate_predictions"] = [_rule_settings(rule) for rule in blocking]
         with _quiet_splink(), self._database() as con:
             try:
                 linker = self._linker(con, frame, settings)

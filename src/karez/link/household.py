@@ -37,9 +37,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from karez.link.model import BlockingRule
+
 # Chosen on the medium testbed (seed 7) and checked on the small ones; docs/linkage.md.
 HOUSEHOLD_MIN_WEIGHT = 6.0  # bits the person's own fields must give (a given and a father's name alike)
 HOUSEHOLD_MARGIN = 3.0  # bits over the runner-up among the linked records' people
+HOUSEHOLD_FLOOR = -60.0  # the step scores its own candidates: keep them all, however weak
 NO_RIVAL = 20.0  # the margin of a best candidate with no runner-up: a sure one, not an infinite one
 MAX_RECORD_MENTIONS = 40  # records naming more people are registers' pages, not families
 MEMORY_LIMIT = "2GB"
@@ -140,6 +143,77 @@ WHERE x.eligible AND x.weight >= $min_weight AND x.margin >= $margin AND r.margi
 """
 
 
+_UNRESOLVED = """
+WITH m AS (
+    SELECT f.mention_id, f.record_id, f.eligible, p.person
+    FROM karez_frame f JOIN karez_persons p ON p.mention = f.mention_id
+),
+small AS (SELECT record_id FROM m GROUP BY record_id HAVING count(*) <= $max_mentions),
+ms AS (SELECT m.* FROM m JOIN small USING (record_id)),
+held AS (SELECT DISTINCT person, record_id FROM ms),
+linked AS (  -- two records that name one person
+    SELECT DISTINCT a.record_id AS rec_a, b.record_id AS rec_b, a.person
+    FROM ms a JOIN ms b ON a.person = b.person AND a.record_id <> b.record_id
+),
+open_x AS (  -- an eligible mention of one record whose person the other does not name yet
+    SELECT l.rec_a, l.rec_b, x.mention_id
+    FROM linked l JOIN ms x ON x.record_id = l.rec_a AND x.person <> l.person AND x.eligible
+    WHERE NOT EXISTS (SELECT 1 FROM held h WHERE h.person = x.person AND h.record_id = l.rec_b)
+),
+open_y AS (  -- the other record's people not named in the first
+    SELECT l.rec_a, l.rec_b, y.mention_id
+    FROM linked l JOIN ms y ON y.record_id = l.rec_b AND y.person <> l.person
+    WHERE NOT EXISTS (SELECT 1 FROM held h WHERE h.person = y.person AND h.record_id = l.rec_a)
+),
+sides AS (  -- both sides, keyed by the pair of records, where each has someone to look for
+    SELECT o.mention_id, least(o.rec_a, o.rec_b) || '|' || greatest(o.rec_a, o.rec_b) AS link_key
+    FROM open_x o WHERE EXISTS (SELECT 1 FROM open_y p WHERE p.rec_a = o.rec_a AND p.rec_b = o.rec_b)
+    UNION
+    SELECT p.mention_id, least(p.rec_a, p.rec_b) || '|' || greatest(p.rec_a, p.rec_b)
+    FROM open_y p WHERE EXISTS (SELECT 1 FROM open_x o WHERE o.rec_a = p.rec_a AND o.rec_b = p.rec_b)
+)
+SELECT mention_id, list(DISTINCT link_key ORDER BY link_key) AS linked_records FROM sides GROUP BY mention_id
+ORDER BY mention_id
+"""
+
+# the candidate pairs of the step: the people of two linked records, keyed by the pair
+LINKED_RECORDS = BlockingRule("the people of two records linked through another person",
+                              ("linked_records",), ("linked_records",))
+
+
+def linked_mentions(person_of: Mapping[str, str], frame: pd.DataFrame,
+                    max_record_mentions: int = MAX_RECORD_MENTIONS) -> pd.DataFrame:
+    """The rows of `frame` the step would weigh and that blocking may not have paired:
+    each eligible mention of a record linked to another whose person that record does not
+    name yet, and the people of the other record, with `linked_records` (the keys of the
+    pairs of records, so that `LINKED_RECORDS` pairs exactly them). Empty when nothing is
+    left to look for."""
+    from karez.link.assign import _persons
+    from karez.link.engine import scratch_database
+
+    with scratch_database(MEMORY_LIMIT) as con:
+        con.register("karez_persons", _persons(person_of))
+        con.register("karez_frame", _step_table(frame))
+        keys = con.execute(_UNRESOLVED, {"max_mentions": int(max_record_mentions)}).df()
+    if keys.empty:
+        return frame.iloc[0:0].assign(linked_records=pd.Series(dtype=object))
+    sub = frame.merge(keys, on="mention_id", how="inner")
+    sub["linked_records"] = [list(k) for k in sub["linked_records"]]
+    return sub.reset_index(drop=True)
+
+
+def _step_table(frame: pd.DataFrame) -> pd.DataFrame:
+    kin = frame["kin"].map(KIN) if "kin" in frame.columns else pd.Series(None, index=frame.index)
+    return pd.DataFrame({
+        "mention_id": frame["mention_id"].to_numpy(dtype=object),
+        "record_id": frame["record_id"].to_numpy(dtype=object),
+        "eligible": frame["id_number"].isna().to_numpy(),
+        "kin_to": (frame["kin_to"] if "kin_to" in frame.columns else pd.Series(None, index=frame.index))
+        .to_numpy(dtype=object),
+        "kin": kin.to_numpy(dtype=object),
+    })
+
+
 def _kin_macros(con: object) -> None:
     """`inv(kin)` and `compose(kin, kin)` as SQL macros over the tables above."""
     inverse = " ".join(f"WHEN k = '{a}' THEN '{b}'" for a, b in INVERSE.items())
@@ -175,15 +249,7 @@ def household_assignments(
     columns = ["mention_id_l", "mention_id_r", "pair_id", "match_probability", "margin"]
     if pairs.empty or "personal_weight" not in pairs.columns:
         return pd.DataFrame(columns=columns)
-    kin = frame["kin"].map(KIN) if "kin" in frame.columns else pd.Series(None, index=frame.index)
-    table = pd.DataFrame({
-        "mention_id": frame["mention_id"].to_numpy(dtype=object),
-        "record_id": frame["record_id"].to_numpy(dtype=object),
-        "eligible": frame["id_number"].isna().to_numpy(),
-        "kin_to": (frame["kin_to"] if "kin_to" in frame.columns else pd.Series(None, index=frame.index))
-        .to_numpy(dtype=object),
-        "kin": kin.to_numpy(dtype=object),
-    })
+    table = _step_table(frame)
     usable = pairs[["mention_id_l", "mention_id_r", "personal_weight", "pair_id"]]
     with scratch_database(MEMORY_LIMIT) as con:
         _kin_macros(con)
