@@ -74,7 +74,9 @@ WITH m AS (
     SELECT f.mention_id, f.record_id, f.eligible, f.kin_to, f.kin, p.person
     FROM karez_frame f JOIN karez_persons p ON p.mention = f.mention_id
 ),
-small AS (SELECT record_id FROM m GROUP BY record_id HAVING count(*) <= $max_mentions),
+small AS (  -- records that name others besides the person: a register row names one
+    SELECT record_id FROM m GROUP BY record_id HAVING count(*) BETWEEN 2 AND $max_mentions
+),
 ms AS (SELECT m.* FROM m JOIN small USING (record_id)),
 anchors AS (  -- a person named in two records links the two records through it
     SELECT a.mention_id AS a, a.record_id AS rec_a, a.kin_to AS a_to, a.kin AS a_kin,
@@ -148,7 +150,9 @@ WITH m AS (
     SELECT f.mention_id, f.record_id, f.eligible, p.person
     FROM karez_frame f JOIN karez_persons p ON p.mention = f.mention_id
 ),
-small AS (SELECT record_id FROM m GROUP BY record_id HAVING count(*) <= $max_mentions),
+small AS (  -- records that name others besides the person: a register row names one
+    SELECT record_id FROM m GROUP BY record_id HAVING count(*) BETWEEN 2 AND $max_mentions
+),
 ms AS (SELECT m.* FROM m JOIN small USING (record_id)),
 held AS (SELECT DISTINCT person, record_id FROM ms),
 linked AS (  -- two records that name one person
