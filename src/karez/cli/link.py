@@ -65,7 +65,8 @@ def register(app: typer.Typer) -> None:
         reuse_model: bool = typer.Option(False, "--reuse-model", help="Score with the last saved model instead of training."),
         no_assign: bool = typer.Option(
             False, "--no-assign",
-            help="Do not join mentions left alone to a person that dominates their other candidates.",
+            help="Do not join mentions left alone to a person that dominates their other candidates, "
+            "nor the people of two linked records to each other.",
         ),
         show: int = typer.Option(20, "--show", help="How many persons found in several sources to print."),
         json_output: bool = typer.Option(False, "--json", help="Print the run's figures and persons as JSON."),
@@ -89,7 +90,8 @@ def register(app: typer.Typer) -> None:
             f"{summary['mentions']:,} mentions -> {summary['persons']:,} persons; "
             f"{summary['pairs']:,} scored pairs kept; {len(persons):,} persons found in more than one source; "
             f"{summary['merges_refused']:,} merges refused (same record or reviewer); "
-            f"{summary['assigned']:,} mentions left alone joined a person that dominated their other candidates",
+            f"{summary['assigned']:,} mentions left alone joined a person that dominated their other candidates "
+            "or a relative named in a linked record",
             markup=False, highlight=False,
         )
         if persons and show:

@@ -20,11 +20,15 @@ millions of dictionaries, sets and lists of strings.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+# a step after the threshold pass: given each mention's component so far, the pairs
+# (mention, mention, pair id, probability) to join, in order
+AssignStep = Callable[[Mapping[str, str]], Iterable[tuple[str, str, str, float]]]
 
 
 def person_id_for(smallest_mention_id: str) -> str:
@@ -210,7 +214,7 @@ def cluster(
     *,
     must_link: Iterable[tuple[str, str]] = (),
     cannot_link: Iterable[tuple[str, str]] = (),
-    assign: Callable[[Mapping[str, str]], Iterable[tuple[str, str, str, float]]] | None = None,
+    assign: AssignStep | Sequence[AssignStep] | None = None,
 ) -> Clustering:
     """Group `mentions` (columns mention_id, record_id, optionally id_number) into persons.
 
@@ -219,9 +223,10 @@ def cluster(
     so the result does not depend on row order). A merge is refused when it would join a
     cannot-link pair or (except by must-link) two mentions of the same record or two ID
     numbers more than one digit or one swap apart. Then, if
-    `assign` is given, it is called with each mention's component after the threshold
-    pass (a `Components` mapping) and returns pairs (mention, mention, pair id,
-    probability) to join in its order, under the same refusals. Every mention is in the
+    `assign` is given (a step or a sequence of steps), each step in turn is called with
+    each mention's component so far (a `Components` mapping, after the threshold pass and
+    the steps before it) and returns pairs (mention, mention, pair id, probability) to
+    join in its order, under the same refusals. Every mention is in the
     result, alone if nothing joined it.
     """
     table = pd.DataFrame(
@@ -289,8 +294,9 @@ def cluster(
     ):
         join(a, b, probability, pair_id, result.joined)
 
-    if assign is not None:
-        chosen = list(assign(Components(ids, components.roots())))
+    steps = [] if assign is None else [assign] if callable(assign) else list(assign)
+    for step in steps:
+        chosen = list(step(Components(ids, components.roots())))
         for a, b, (_, _, pair_id, probability) in zip(
             positions(c[0] for c in chosen), positions(c[1] for c in chosen), chosen, strict=True
         ):

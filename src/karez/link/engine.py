@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from karez.errors import KarezError
-from karez.link.model import BlockingRule, ModelSpec
+from karez.link.model import RECORD_CONTEXT, BlockingRule, ModelSpec
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +45,17 @@ class LinkEngine(Protocol):
         ...
 
     def predict(
-        self, frame: pd.DataFrame, model: dict[str, Any], threshold: float, floor_weight: float | None = None
+        self, frame: pd.DataFrame, model: dict[str, Any], threshold: float, floor_weight: float | None = None,
+        blocking: tuple[BlockingRule, ...] | None = None,
     ) -> pd.DataFrame:
         """Score candidate pairs; returns `mention_id_l` < `mention_id_r`,
-        `match_probability`, `match_weight` and `explanation` (JSON text: for each
+        `match_probability`, `match_weight`, `personal_weight` (the weights of the
+        comparisons of the person themself, without `RECORD_CONTEXT` and without the
+        prior) and `explanation` (JSON text: for each
         comparison, the level that applied and its weight), for pairs at or above
         `threshold`; with `floor_weight`, also the pairs whose match weight reaches it,
-        their explanation None (the one-to-one assignment needs their weights only)."""
+        their explanation None (the one-to-one assignment needs their weights only).
+        `blocking`, when given, makes the candidate pairs instead of the model's rules."""
         ...
 
     def blocking_counts(self, frame: pd.DataFrame, rules: tuple[BlockingRule, ...]) -> list[int]:
@@ -114,6 +118,15 @@ def floor_m_probabilities(model: dict[str, Any], floor: float = M_FLOOR) -> dict
         for level, value in zip(levels, raised, strict=True):
             level["m_probability"] = value / total
     return model
+
+
+def _rule_settings(rule: BlockingRule) -> dict[str, Any]:
+    """A blocking rule as Splink's settings JSON writes it (a saved model's form)."""
+    return {
+        "blocking_rule": " AND ".join(f'(l."{column}" = r."{column}")' for column in rule.columns),
+        "sql_dialect": "duckdb",
+        "arrays_to_explode": list(rule.arrays),
+    }
 
 
 def _sql_condition(rule: BlockingRule, dialect: str = "duckdb") -> str:
@@ -239,9 +252,12 @@ class DuckDBEngine:
         return model
 
     def predict(
-        self, frame: pd.DataFrame, model: dict[str, Any], threshold: float, floor_weight: float | None = None
+        self, frame: pd.DataFrame, model: dict[str, Any], threshold: float, floor_weight: float | None = None,
+        blocking: tuple[BlockingRule, ...] | None = None,
     ) -> pd.DataFrame:
         settings = {k: v for k, v in model.items() if k != "karez_model"}
+        if blocking is not None:
+            settings["blocking_rules_to_generate_predictions"] = [_rule_settings(rule) for rule in blocking]
         with _quiet_splink(), self._database() as con:
             try:
                 linker = self._linker(con, frame, settings)
@@ -257,7 +273,12 @@ class DuckDBEngine:
                 # ids, probability and weight of every pair, and the per-comparison weights
                 # of the pairs that get an explanation.
                 table = result.physical_name
-                ids = "mention_id_l, mention_id_r, match_probability, match_weight"
+                # what the two mentions say about the person themself, without the record
+                # around them (karez.link.household weighs a relative inside a linked record)
+                personal = " + ".join(
+                    f'coalesce("mw_{name}", 0)' for name in levels if name not in RECORD_CONTEXT
+                ) or "0"
+                ids = f"mention_id_l, mention_id_r, match_probability, match_weight, {personal} AS personal_weight"
                 weights = ", ".join(f'"mw_{name}"' for name in levels)
                 explained = con.execute(
                     f"SELECT {ids}, {weights} FROM {table} WHERE match_probability >= ?", [threshold]
@@ -349,16 +370,16 @@ def _with_explanations(
     carry the `mw_` column of each comparison), then the pairs in `below` with explanation
     None: building millions of JSON texts nobody reads took longer than scoring."""
     weights = {name: explained[f"mw_{name}"].to_numpy(dtype=float) for name in levels}
+    columns = ["mention_id_l", "mention_id_r", "match_probability", "match_weight", "personal_weight"]
     out = pd.concat(
         [
-            explained[["mention_id_l", "mention_id_r", "match_probability", "match_weight"]].assign(
-                explanation=_explanations(weights, levels, len(explained))
-            ),
-            below[["mention_id_l", "mention_id_r", "match_probability", "match_weight"]].assign(explanation=None),
+            explained[columns].assign(explanation=_explanations(weights, levels, len(explained))),
+            below[columns].assign(explanation=None),
         ],
         ignore_index=True,
     )
-    out = out.astype({"mention_id_l": str, "mention_id_r": str, "match_probability": float, "match_weight": float})
+    out = out.astype({"mention_id_l": str, "mention_id_r": str, "match_probability": float, "match_weight": float,
+                      "personal_weight": float})
     out["explanation"] = out["explanation"].astype(object).where(out["explanation"].notna(), None)
     # Splink puts the lower id on the left already; make it a promise, not an accident
     swap = (out["mention_id_l"] > out["mention_id_r"]).to_numpy()

@@ -18,6 +18,7 @@ from karez.errors import KarezError
 from karez.names import to_uly
 from karez.names.compare import coarse_key, consonant_key, skeleton
 from karez.names.splink import name_columns
+from karez.verify.consistency import relationship_sex_sql
 
 # Columns of the frame that engines receive (besides the `karez.names` name columns).
 FRAME_COLUMNS = (
@@ -46,6 +47,8 @@ FRAME_COLUMNS = (
     "spouse_rel_skeleton",
     "household_names",
     "household_size",
+    "kin_to",
+    "kin",
 )
 
 
@@ -190,19 +193,28 @@ rel_names AS (
            min(name) FILTER (WHERE relationship = 'spouse') AS spouse_rel
     FROM rel GROUP BY mention_id
 ),
+own_relation AS (
+    -- the relation a mention is the subject of (the witness is the missing person's
+    -- brother; a family-cell relative is the internee's son): one per mention, and the sex
+    -- its word implies
+    SELECT r.from_mention AS mention_id, min(r.to_mention) AS kin_to, min(r.relationship) AS kin,
+           min({relationship_sex}) AS kin_sex
+    FROM relations r GROUP BY r.from_mention
+),
 record_year AS (
     -- the latest dated event of a record dates the record, so a stated age gives a birth year
     SELECT record_id, max(year(date)) AS year FROM events WHERE date IS NOT NULL GROUP BY record_id
 )
 SELECT m.mention_id, m.source_id, m.record_id, m.role, m.name, m.id_number,
        m.birth_date, m.birth_date_precision, m.age, m.age_kind, m.sex, m.township, m.village, m.address,
-       rn.father_rel, rn.spouse_rel, ry.year AS record_year
+       rn.father_rel, rn.spouse_rel, ry.year AS record_year, o.kin_to, o.kin, o.kin_sex
 FROM mentions m
 JOIN sources s ON s.source_id = m.source_id AND s.status = 'active'
 LEFT JOIN rel_names rn ON rn.mention_id = m.mention_id
 LEFT JOIN record_year ry ON ry.record_id = m.record_id
+LEFT JOIN own_relation o ON o.mention_id = m.mention_id
 ORDER BY m.mention_id
-"""
+""".replace("{relationship_sex}", relationship_sex_sql("r"))
 
 
 def _household_names(frame: pd.DataFrame) -> list[list[str] | None]:
@@ -344,10 +356,17 @@ def build_frame(mentions: pd.DataFrame, *, reference_year: int | None = None) ->
     out["birth_lustrum"] = (out["birth_year"] // 5).astype("Int64")
     out["birth_lustrum_shifted"] = ((out["birth_year"] + 2) // 5).astype("Int64")
     sex = frame["sex"].astype(object)
+    # stated, else from the ID number (its 17th digit), else from the word of the person's
+    # relation: a witness who writes that they are the missing man's daughter states her sex
+    kin_sex = frame["kin_sex"].astype(object) if "kin_sex" in frame.columns else [None] * len(frame)
     out["sex"] = [
-        s if s in ("M", "F") else (("M" if int(i[16]) % 2 else "F") if i and len(i) == 18 and i[:17].isdigit() else None)
-        for s, i in zip(sex, ids, strict=True)
+        s if s in ("M", "F") else (("M" if int(i[16]) % 2 else "F") if i and len(i) == 18 and i[:17].isdigit()
+                                   else (k if k in ("M", "F") else None))
+        for s, i, k in zip(sex, ids, kin_sex, strict=True)
     ]
+    for column in ("kin_to", "kin"):
+        values = frame[column].astype(object) if column in frame.columns else pd.Series([None] * len(frame))
+        out[column] = [v if isinstance(v, str) else None for v in values]
     townships, villages = _places(frame)
     out["township_skeleton"] = [place_skeleton(t) if isinstance(t, str) else None for t in townships]
     out["village_skeleton"] = [place_skeleton(v) if isinstance(v, str) else None for v in villages]

@@ -262,6 +262,13 @@ def _place_comparison() -> Any:
     )
 
 
+# The comparisons that weigh the record around a person (the village it names, the other
+# people it names), not the person. Inside two records already known to be linked they
+# are the reason to look, not evidence about which of a family is which
+# (karez.link.household).
+RECORD_CONTEXT = ("place", "relatives")
+
+
 def _relatives_comparison() -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl

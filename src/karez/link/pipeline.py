@@ -12,6 +12,7 @@ import gc
 import hashlib
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,12 @@ from karez.link.assign import ASSIGN_FLOOR, dominant_assignments
 from karez.link.cluster import Clustering, cluster, pair_id_for
 from karez.link.engine import LinkEngine, get_engine, scratch_database
 from karez.link.frame import build_frame, load_mentions
+from karez.link.household import (
+    HOUSEHOLD_FLOOR,
+    LINKED_RECORDS,
+    household_assignments,
+    linked_mentions,
+)
 from karez.link.model import ModelSpec, karez_model
 from karez.link.tables import ensure_tables
 
@@ -114,7 +121,8 @@ def link(
     decisions when at least `MIN_LABELS` pairs were accepted) unless `retrain` is False
     and a model is saved; scores candidate pairs; clusters them under the reviewer's
     must-/cannot-links and the same-record rule; joins a mention left alone to a person
-    that dominates its other candidates (`karez.link.assign`; `assign=False` turns this
+    that dominates its other candidates (`karez.link.assign`), then the people of two
+    linked records to each other (`karez.link.household`; `assign=False` turns both
     off); replaces `link_pairs` and
     `link_clusters`; records the run and the model in the ledger. The same inputs give
     the same clusters.
@@ -164,13 +172,34 @@ def link(
 
     without_id = frame.loc[frame["id_number"].isna(), "mention_id"]
 
-    def assignments(person_of: dict[str, str]) -> list[tuple[str, str, str, float]]:
-        chosen = dominant_assignments(person_of, scored, eligible=without_id)
+    def as_joins(chosen: pd.DataFrame) -> list[tuple[str, str, str, float]]:
         return list(zip(chosen["mention_id_l"], chosen["mention_id_r"], chosen["pair_id"],
                         chosen["match_probability"], strict=True))
 
+    def dominant(person_of: Mapping[str, str]) -> list[tuple[str, str, str, float]]:
+        return as_joins(dominant_assignments(person_of, scored, eligible=without_id))
+
+    found: list[pd.DataFrame] = []  # pairs the household step scored itself
+
+    def relatives(person_of: Mapping[str, str]) -> list[tuple[str, str, str, float]]:
+        # the people of two linked records are scored as pairs of their own: blocking made
+        # the pairs of names alike, and a witness's name is not always alike enough
+        sub = linked_mentions(person_of, frame)
+        candidates = scored
+        if len(sub):
+            extra = _annotate(runner.predict(sub, model, STORE_THRESHOLD, floor_weight=HOUSEHOLD_FLOOR,
+                                             blocking=(LINKED_RECORDS,)), frame)
+            extra = extra[~extra["pair_id"].isin(scored["pair_id"])]
+            found.append(extra)
+            candidates = pd.concat([scored, extra], ignore_index=True)
+        return as_joins(household_assignments(person_of, candidates, frame))
+
     clustering = _cluster(frame[["mention_id", "record_id", "id_number"]], scored, threshold, decisions,
-                          assignments if assign else None)
+                          # twice: a relative found links two more records, whose other people
+                          # the second pass looks for (a witness's other testimonies)
+                          [dominant, relatives, relatives] if assign else None)
+    if found:
+        scored = pd.concat([scored, *found], ignore_index=True).drop_duplicates("pair_id")
     # kept: the pairs worth reviewing or explaining, and those the assignment joined
     keep = (scored["match_probability"] >= STORE_THRESHOLD) | scored["pair_id"].isin(clustering.assigned)
     pairs = scored[keep].reset_index(drop=True)
