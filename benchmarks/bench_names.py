@@ -499,6 +499,14 @@ def main(argv: list[str] | None = None) -> int:
             overlap = {r["person"] for r in test_rows} & {r["person"] for r in rows}
             if overlap:
                 raise SystemExit(f"{args.test_data}: people also in {args.data}: {sorted(overlap)}")
+            # nor may a test set hold people of the development material kept in files of
+            # its own (earlier test sets, whose misses have been read)
+            for development_file in DEVELOPMENT_FILES.values():
+                if development_file.resolve() == args.test_data.resolve():
+                    continue
+                shared = {r["person"] for r in test_rows} & {r["person"] for r in load_dev_set(development_file)}
+                if shared:
+                    raise SystemExit(f"{args.test_data}: people also in {development_file}: {sorted(shared)}")
             figures["test_set"] = {"file": args.test_data.name, "rows": len(test_rows),
                                    "persons": len({r["person"] for r in test_rows})}
             print(f"\ntest set {args.test_data.name}: the held-out figure; misses counted, "
