@@ -143,3 +143,19 @@ def test_the_engine_scores_the_pairs_a_blocking_rule_given_to_it_makes(tiny_case
     ids = sub["mention_id"].tolist()
     assert list(zip(pairs["mention_id_l"], pairs["mention_id_r"], strict=True)) == [tuple(sorted(ids[:2]))]
     assert pairs["personal_weight"].notna().all()
+
+
+def test_a_person_that_holds_an_id_number_does_not_move():
+    """The witness was already joined to a register row with an ID number: the ID number
+    settles who that person is, and the household step leaves it alone."""
+    frame = pd.concat([FRAME, pd.DataFrame({"mention_id": ["r"], "record_id": ["R"],
+                                            "id_number": ["653222198001011234"], "kin_to": [None], "kin": [None]})],
+                      ignore_index=True)
+    person_of = {**LINKED, "r": "w"}  # w and the register row r are one person
+    # b, without a number of its own, may still join w's person (as an alone mention may)
+    assert _chosen({("w", "b"): 8.0}, person_of, frame) == {frozenset(("w", "b"))}
+    # but when b's person holds a number too, neither moves: the numbers decide
+    frame.loc[frame["mention_id"] == "b", "id_number"] = "653222197501011234"
+    assert _chosen({("w", "b"): 8.0}, person_of, frame) == set()
+    # and w alone, without the register row, would have moved
+    assert _chosen({("w", "b"): 8.0}, LINKED, frame) == {frozenset(("w", "b"))}

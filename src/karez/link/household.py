@@ -11,8 +11,10 @@ links of the people around a mention are evidence for its own). The pairwise mod
 ask that: its prior is the case's, and a witness (a Latin name, no birth date, no ID
 number) carries 8-10 bits about themself, never enough.
 
-So, for each mention without an ID number (the ID number settles a person on its own) in
-a record linked to another record through some other mention, the candidates are the
+So, for each mention of a person without an ID number (the ID number settles a person on
+its own: on the large testbed, moving mentions of persons that held one joined namesakes
+born on one day whose numbers differ in one digit) in a record linked to another record
+through some other mention, the candidates are the
 persons of the other record's mentions. They are weighed only by what the two mentions
 say about the person (name, sex, birth, ID number: `personal_weight`), not by the village
 or the other people named, which the linked records share whoever is who. The best is
@@ -70,9 +72,12 @@ KIN_COMPOSITION = {
 KINDS = ("parent", "child", "sibling", "spouse")
 
 _CHOOSE = """
-WITH m AS (
+WITH m0 AS (
     SELECT f.mention_id, f.record_id, f.eligible, f.kin_to, f.kin, p.person
     FROM karez_frame f JOIN karez_persons p ON p.mention = f.mention_id
+),
+m AS (  -- a person that holds an ID number is settled by it: none of its mentions moves
+    SELECT m0.* REPLACE (bool_and(m0.eligible) OVER (PARTITION BY m0.person) AS eligible) FROM m0
 ),
 small AS (  -- records that name others besides the person: a register row names one
     SELECT record_id FROM m GROUP BY record_id HAVING count(*) BETWEEN 2 AND $max_mentions
@@ -146,9 +151,12 @@ WHERE x.eligible AND x.weight >= $min_weight AND x.margin >= $margin AND r.margi
 
 
 _UNRESOLVED = """
-WITH m AS (
+WITH m0 AS (
     SELECT f.mention_id, f.record_id, f.eligible, p.person
     FROM karez_frame f JOIN karez_persons p ON p.mention = f.mention_id
+),
+m AS (  -- as in the choice: a person that holds an ID number does not move
+    SELECT m0.* REPLACE (bool_and(m0.eligible) OVER (PARTITION BY m0.person) AS eligible) FROM m0
 ),
 small AS (  -- records that name others besides the person: a register row names one
     SELECT record_id FROM m GROUP BY record_id HAVING count(*) BETWEEN 2 AND $max_mentions
