@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from karez.verify.ids import check_digit
+
 # a step after the threshold pass: given each mention's component so far, the pairs
 # (mention, mention, pair id, probability) to join, in order
 AssignStep = Callable[[Mapping[str, str]], Iterable[tuple[str, str, str, float]]]
@@ -105,20 +107,32 @@ def _id_body(number: str) -> str | None:
     return None
 
 
+def id_checked(number: str | None) -> bool:
+    """True for an 18-digit ID number whose check digit is right (GB 11643-1999)."""
+    if not number or len(number) != 18 or _id_body(number) is None:
+        return False
+    return check_digit(number[:17]) == number[17]
+
+
 def ids_agree(a: str, b: str) -> bool:
     """False only when two well-formed ID numbers name different people: their 17 digits
     (a legacy 15-digit number widened, the check digit left out) differ by more than one
-    digit or one swap of adjacent digits, the slips the ID comparison weighs as agreement."""
+    digit or one swap of adjacent digits, the slips the ID comparison weighs as agreement;
+    or they differ by such a slip and both numbers pass the check digit. ISO 7064 MOD 11-2
+    catches every one-digit error and every swap of adjacent digits, so a slip leaves one of
+    the two numbers failing it; two that both pass were issued to two people (namesakes
+    born on one day in one county, whose sequence numbers differ in a digit)."""
     if a == b:
         return True
     body_a, body_b = _id_body(a), _id_body(b)
     if body_a is None or body_b is None:
         return True
     diff = [i for i in range(17) if body_a[i] != body_b[i]]
-    return len(diff) <= 1 or (
+    slip = len(diff) <= 1 or (
         len(diff) == 2 and diff[1] == diff[0] + 1
         and body_a[diff[0]] == body_b[diff[1]] and body_a[diff[1]] == body_b[diff[0]]
     )
+    return slip and not (id_checked(a) and id_checked(b))
 
 
 class _UnionFind:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from karez.custody import Case
 from karez.errors import KarezError
+from karez.link.cluster import id_checked
 from karez.names import to_uly
 from karez.names.compare import coarse_key, consonant_key, skeleton
 from karez.names.splink import name_columns
@@ -30,6 +31,7 @@ FRAME_COLUMNS = (
     "name_raw",
     "id_number",
     "id_region_birth",
+    "id_checked",
     "birth_date",
     "birth_date_swapped",
     "birth_month",
@@ -320,6 +322,7 @@ def build_frame(mentions: pd.DataFrame, *, reference_year: int | None = None) ->
     ]
     out["id_number"] = ids
     out["id_region_birth"] = [i[:14] if i and len(i) == 18 else None for i in ids]
+    out["id_checked"] = [id_checked(i) if i else None for i in ids]
     dates = pd.to_datetime(frame["birth_date"], errors="coerce")
     precision = frame["birth_date_precision"].astype(object)
     # A resident ID number states a birth date and a sex (GB 11643-1999); lists that give

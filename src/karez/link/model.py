@@ -125,7 +125,10 @@ def _name_comparison(across_scripts: bool = False) -> Any:
 _ID_GUARD = (
     "(substr(id_number_l, 7, 6) = substr(id_number_r, 7, 6) OR "
     "substr(id_number_l, 13, 6) = substr(id_number_r, 13, 6) OR "
-    "substr(id_number_l, 1, 11) = substr(id_number_r, 1, 11))"
+    "substr(id_number_l, 1, 11) = substr(id_number_r, 1, 11)) "
+    # a slip breaks the check digit (ISO 7064 MOD 11-2 catches every one-digit error and
+    # swap): two numbers that both pass it are two people's, not one number miswritten
+    "AND NOT (coalesce(id_checked_l, false) AND coalesce(id_checked_r, false))"
 )
 
 
