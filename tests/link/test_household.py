@@ -159,3 +159,31 @@ def test_a_person_that_holds_an_id_number_does_not_move():
     assert _chosen({("w", "b"): 8.0}, person_of, frame) == set()
     # and w alone, without the register row, would have moved
     assert _chosen({("w", "b"): 8.0}, LINKED, frame) == {frozenset(("w", "b"))}
+
+
+def test_a_kept_pair_no_blocking_rule_makes_is_still_explained(tiny_case):
+    """The household step joins pairs the model's blocking never makes (a witness whose name
+    no key brings near the row's reading); each still gets the level and weight of every
+    comparison."""
+    import json
+
+    from karez.custody import Case
+    from karez.link.engine import get_engine
+    from karez.link.frame import build_frame, load_mentions
+    from karez.link.model import karez_model
+    from karez.link.pipeline import _explain_missing
+
+    with Case.open(tiny_case.path) as case:
+        frame = build_frame(load_mentions(case))
+    engine = get_engine("duckdb")
+    model = engine.train(frame, karez_model(len(frame)))
+    blocked = engine.predict(frame, model, 1e-12)
+    made = set(zip(blocked["mention_id_l"], blocked["mention_id_r"], strict=True))
+    ids = sorted(frame["mention_id"])
+    left, right = next((a, b) for a in ids for b in ids if a < b and (a, b) not in made)
+    pairs = pd.DataFrame({"mention_id_l": [left], "mention_id_r": [right], "pair_id": [pair_id_for(left, right)],
+                          "match_probability": [0.001], "match_weight": [-10.0], "explanation": [None]})
+    explained = _explain_missing(engine, frame, model, pairs)
+    levels = json.loads(explained.loc[0, "explanation"])
+    assert set(levels) == {"name", "name_across_scripts", "id_number", "birth", "birth_year", "sex", "place",
+                           "relatives"}

@@ -31,7 +31,7 @@ from karez.link.household import (
     household_assignments,
     linked_mentions,
 )
-from karez.link.model import ModelSpec, karez_model
+from karez.link.model import BlockingRule, ModelSpec, karez_model
 from karez.link.tables import ensure_tables
 
 DEFAULT_THRESHOLD = 0.75  # pairs at or above join a person (chosen on the small and medium testbeds)
@@ -267,13 +267,22 @@ def _annotate(pairs: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     return out.astype({"match_probability": float, "match_weight": float})
 
 
+PAIRS_TO_EXPLAIN = BlockingRule("the pairs to explain", ("pairs_to_explain",), ("pairs_to_explain",))
+
+
 def _explain_missing(runner: LinkEngine, frame: pd.DataFrame, model: dict[str, Any], pairs: pd.DataFrame) -> pd.DataFrame:
     """Explanations for kept pairs scored below the explanation threshold (the assigned
     ones): the engine scores the few mentions involved again, at threshold 0."""
     missing = pairs[pairs["explanation"].isna()]
-    involved = set(missing["mention_id_l"]) | set(missing["mention_id_r"])
-    sub = frame[frame["mention_id"].isin(involved)].reset_index(drop=True)
-    rescored = runner.predict(sub, model, 1e-12)
+    # exactly these pairs, whatever blocking made them (the household step scores pairs the
+    # model's rules do not make): each mention carries the ids of its pairs to explain
+    keys: dict[str, list[str]] = {}
+    for left, right, pair_id in zip(missing["mention_id_l"], missing["mention_id_r"], missing["pair_id"], strict=True):
+        keys.setdefault(left, []).append(pair_id)
+        keys.setdefault(right, []).append(pair_id)
+    sub = frame[frame["mention_id"].isin(keys)].reset_index(drop=True)
+    sub["pairs_to_explain"] = [keys[m] for m in sub["mention_id"]]
+    rescored = runner.predict(sub, model, 1e-12, blocking=(PAIRS_TO_EXPLAIN,))
     text = {pair_id_for(a, b): e for a, b, e in zip(
         rescored["mention_id_l"], rescored["mention_id_r"], rescored["explanation"], strict=True)}
     pairs = pairs.copy()
