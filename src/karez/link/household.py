@@ -13,23 +13,25 @@ number) carries 8-10 bits about themself, never enough.
 
 So, for each mention of a person without an ID number (the ID number settles a person on
 its own: on the large testbed, moving mentions of persons that held one joined namesakes
-born on one day whose numbers differ in one digit) in a record linked to another record
-through some other mention, the candidates are the
-persons of the other record's mentions. They are weighed only by what the two mentions
-say about the person (name, sex, birth, ID number: `personal_weight`), not by the village
-or the other people named, which the linked records share whoever is who. The best is
-chosen when it reaches `min_weight` and beats the runner-up in the linked records by
-`margin` bits, and when, among the people of the mention's own record, the chosen relative is
-most like this mention by the same margin: one to one within the two records (two
-brothers of like names in a family cell leave a witness to the reviewer, and a relative
-does not take a witness whom another of the testimony's people resembles as much). Kinship must agree where both records state it: the witness is the missing
-person's brother, so their person in the list row must be, as far as the family cell
-says, the internee's brother when the internee is the missing person, or the internee's
-brother when the missing person is the internee's sister, and so on (`KIN_COMPOSITION`).
+born on one day) in a record linked to another record through some other person, the
+candidates are the persons of the other record's mentions. They are weighed only by what
+the two mentions say about the person (name, sex, birth, ID number: `personal_weight`), not
+by the village or the other people named, which the linked records share whoever is who.
+The best is chosen when it reaches `min_weight` and beats the runner-up in the linked
+records by `margin` bits, and when, among the people of the mention's own record, the
+chosen relative is most like this mention by the same margin: one to one within the two
+records (two brothers of like names in a family cell leave a witness to the reviewer, and a
+relative does not take a witness whom another of the testimony's people resembles as
+much). Kinship must agree where both records state it: the witness is the missing person's
+brother, so their person in the list row must be, as far as the family cell says, the
+internee's brother when the internee is the missing person, or the internee's brother when
+the missing person is the internee's sister, and so on (`KIN_COMPOSITION`).
 
-Two limits: only pairs the blocking made and the model scored above the assignment's
-floor are candidates (a relative whose name no key brings near the witness is not found),
-and a mention whose person already holds a mention of the other record is left alone.
+The candidates are the pairs `household_assignments` is given: the pipeline adds to the
+pairs blocking made the pairs of `linked_mentions`, scored under `LINKED_RECORDS`, so a
+witness whose name no blocking key brings near the row's reading is still weighed. Records
+of one mention (a register row) and of more than `MAX_RECORD_MENTIONS` take no part, and a
+mention whose person already holds a mention of the other record is left alone.
 """
 
 from __future__ import annotations
@@ -69,7 +71,6 @@ KIN_COMPOSITION = {
     ("child", "spouse"): "child",
     ("spouse", "parent"): "parent",
 }
-KINDS = ("parent", "child", "sibling", "spouse")
 
 _CHOOSE = """
 WITH m0 AS (
