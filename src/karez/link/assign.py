@@ -90,7 +90,7 @@ WHERE best.rank = 1 AND best.weight >= $min_weight AND best.size >= $min_size
 """
 
 
-def _persons(person_of: Mapping[str, str]) -> pd.DataFrame:
+def persons_table(person_of: Mapping[str, str]) -> pd.DataFrame:
     """`person_of` as a table (mention, person); the clustering's own mapping gives its
     table directly, any other mapping is read item by item."""
     as_frame = getattr(person_of, "as_frame", None)
@@ -124,11 +124,11 @@ def dominant_assignments(
     """
     from karez.link.engine import scratch_database
 
-    columns = ["mention_id_l", "mention_id_r", "pair_id", "match_probability", "margin"]
+    columns = CHOSEN_COLUMNS
     if pairs.empty:
         return pd.DataFrame(columns=columns)
     with scratch_database(MEMORY_LIMIT) as con:
-        con.register("karez_persons", _persons(person_of))
+        con.register("karez_persons", persons_table(person_of))
         con.register("karez_pairs", pairs[["mention_id_l", "mention_id_r", "match_weight", "pair_id"]])
         if eligible is not None:
             con.register("karez_eligible", pd.DataFrame({"mention": pd.Series(list(eligible), dtype=object)}))
@@ -143,11 +143,20 @@ def dominant_assignments(
     chosen = best[best["margin"] >= margin].sort_values("mention", kind="stable")
     if chosen.empty:
         return pd.DataFrame(columns=columns)
+    return chosen_pairs(pairs, chosen)
+
+
+CHOSEN_COLUMNS = ["mention_id_l", "mention_id_r", "pair_id", "match_probability", "margin"]
+
+
+def chosen_pairs(pairs: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `pairs` an assignment step chose (`chosen`: `pair_id` and `margin`, in
+    mention order), as `CHOSEN_COLUMNS`, largest margin first, ties by pair id. Two
+    mentions may choose each other: one pair, made once (the first row, the smaller
+    mention's)."""
     by_id = pairs.set_index("pair_id")
     out = by_id.loc[chosen["pair_id"].to_numpy(), ["mention_id_l", "mention_id_r", "match_probability"]]
     out = out.reset_index().assign(margin=np.round(chosen["margin"].to_numpy(dtype=float), 3))
-    # two alone mentions may choose each other: one pair, made once (the row of the
-    # smaller mention id, as the rows are in mention order)
     out = out.drop_duplicates("pair_id")
     out = out.assign(_neg=-out["margin"]).sort_values(["_neg", "pair_id"], kind="stable").drop(columns="_neg")
-    return out[columns].reset_index(drop=True)
+    return out[CHOSEN_COLUMNS].reset_index(drop=True)

@@ -236,7 +236,7 @@ def cluster(
     applied first; then pairs at or above `threshold`, strongest first (ties by pair id,
     so the result does not depend on row order). A merge is refused when it would join a
     cannot-link pair or (except by must-link) two mentions of the same record or two ID
-    numbers more than one digit or one swap apart. Then, if
+    numbers that disagree (`ids_agree`). Then, if
     `assign` is given (a step or a sequence of steps), each step in turn is called with
     each mention's component so far (a `Components` mapping, after the threshold pass and
     the steps before it) and returns pairs (mention, mention, pair id, probability) to

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
 from karez.link.model import BlockingRule
@@ -72,7 +71,10 @@ KIN_COMPOSITION = {
     ("spouse", "parent"): "parent",
 }
 
-_CHOOSE = """
+# The mentions of records that name two to `$max_mentions` people (`ms`), each with its
+# person, and whether it may move (`eligible`: its person holds no ID number), and which
+# persons each record holds (`held`): what both queries below start from.
+_PEOPLE = """
 WITH m0 AS (
     SELECT f.mention_id, f.record_id, f.eligible, f.kin_to, f.kin, p.person
     FROM karez_frame f JOIN karez_persons p ON p.mention = f.mention_id
@@ -84,12 +86,15 @@ small AS (  -- records that name others besides the person: a register row names
     SELECT record_id FROM m GROUP BY record_id HAVING count(*) BETWEEN 2 AND $max_mentions
 ),
 ms AS (SELECT m.* FROM m JOIN small USING (record_id)),
+held AS (SELECT DISTINCT person, record_id FROM ms),
+"""
+
+_CHOOSE = _PEOPLE + """
 anchors AS (  -- a person named in two records links the two records through it
     SELECT a.mention_id AS a, a.record_id AS rec_a, a.kin_to AS a_to, a.kin AS a_kin,
            b.mention_id AS b, b.record_id AS rec_b, b.kin_to AS b_to, b.kin AS b_kin
     FROM ms a JOIN ms b ON a.person = b.person AND a.record_id <> b.record_id
 ),
-held AS (SELECT DISTINCT person, record_id FROM ms),
 candidates AS (
     SELECT x.mention_id AS mention, x.record_id AS record, x.person, x.eligible,
            y.mention_id AS other, y.person AS other_person,
@@ -151,19 +156,7 @@ WHERE x.eligible AND x.weight >= $min_weight AND x.margin >= $margin AND r.margi
 """
 
 
-_UNRESOLVED = """
-WITH m0 AS (
-    SELECT f.mention_id, f.record_id, f.eligible, p.person
-    FROM karez_frame f JOIN karez_persons p ON p.mention = f.mention_id
-),
-m AS (  -- as in the choice: a person that holds an ID number does not move
-    SELECT m0.* REPLACE (bool_and(m0.eligible) OVER (PARTITION BY m0.person) AS eligible) FROM m0
-),
-small AS (  -- records that name others besides the person: a register row names one
-    SELECT record_id FROM m GROUP BY record_id HAVING count(*) BETWEEN 2 AND $max_mentions
-),
-ms AS (SELECT m.* FROM m JOIN small USING (record_id)),
-held AS (SELECT DISTINCT person, record_id FROM ms),
+_UNRESOLVED = _PEOPLE + """
 linked AS (  -- two records that name one person
     SELECT DISTINCT a.record_id AS rec_a, b.record_id AS rec_b, a.person
     FROM ms a JOIN ms b ON a.person = b.person AND a.record_id <> b.record_id
@@ -201,11 +194,11 @@ def linked_mentions(person_of: Mapping[str, str], frame: pd.DataFrame,
     name yet, and the people of the other record, with `linked_records` (the keys of the
     pairs of records, so that `LINKED_RECORDS` pairs exactly them). Empty when nothing is
     left to look for."""
-    from karez.link.assign import _persons
+    from karez.link.assign import persons_table
     from karez.link.engine import scratch_database
 
     with scratch_database(MEMORY_LIMIT) as con:
-        con.register("karez_persons", _persons(person_of))
+        con.register("karez_persons", persons_table(person_of))
         con.register("karez_frame", _step_table(frame))
         keys = con.execute(_UNRESOLVED, {"max_mentions": int(max_record_mentions)}).df()
     if keys.empty:
@@ -256,26 +249,20 @@ def household_assignments(
     `mention_id_l`, `mention_id_r`, `pair_id`, `match_probability` and `margin`, largest
     margin first, ties by pair id: the same inputs give the same rows.
     """
-    from karez.link.assign import _persons
+    from karez.link.assign import CHOSEN_COLUMNS, chosen_pairs, persons_table
     from karez.link.engine import scratch_database
 
-    columns = ["mention_id_l", "mention_id_r", "pair_id", "match_probability", "margin"]
     if pairs.empty or "personal_weight" not in pairs.columns:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=CHOSEN_COLUMNS)
     table = _step_table(frame)
     usable = pairs[["mention_id_l", "mention_id_r", "personal_weight", "pair_id"]]
     with scratch_database(MEMORY_LIMIT) as con:
         _kin_macros(con)
-        con.register("karez_persons", _persons(person_of))
+        con.register("karez_persons", persons_table(person_of))
         con.register("karez_frame", table)
         con.register("karez_pairs", usable)
         chosen = con.execute(_CHOOSE, {"min_weight": float(min_weight), "margin": float(margin),
                                        "no_rival": NO_RIVAL, "max_mentions": int(max_record_mentions)}).df()
     if chosen.empty:
-        return pd.DataFrame(columns=columns)
-    chosen = chosen.sort_values("mention", kind="stable")
-    by_id = pairs.set_index("pair_id")
-    out = by_id.loc[chosen["pair_id"].to_numpy(), ["mention_id_l", "mention_id_r", "match_probability"]]
-    out = out.reset_index().assign(margin=np.round(chosen["margin"].to_numpy(dtype=float), 3)).drop_duplicates("pair_id")
-    out = out.assign(_neg=-out["margin"]).sort_values(["_neg", "pair_id"], kind="stable").drop(columns="_neg")
-    return out[columns].reset_index(drop=True)
+        return pd.DataFrame(columns=CHOSEN_COLUMNS)
+    return chosen_pairs(pairs, chosen.sort_values("mention", kind="stable"))
