@@ -185,5 +185,5 @@ def test_a_kept_pair_no_blocking_rule_makes_is_still_explained(tiny_case):
                           "match_probability": [0.001], "match_weight": [-10.0], "explanation": [None]})
     explained = _explain_missing(engine, frame, model, pairs)
     levels = json.loads(explained.loc[0, "explanation"])
-    assert set(levels) == {"name", "name_across_scripts", "id_number", "birth", "birth_year", "sex", "place",
+    assert set(levels) == {"name", "name_across_scripts", "id_number", "birth", "birth_year", "sex", "whereabouts", "place",
                            "relatives"}

@@ -52,7 +52,8 @@ def test_every_kept_pair_explains_its_probability(linked_tiny):
     assert rows
     top = rows[0]
     explanation = json.loads(top["explanation"])
-    assert set(explanation) == {"name", "name_across_scripts", "id_number", "birth", "birth_year", "sex", "place", "relatives"}
+    assert set(explanation) == {"name", "name_across_scripts", "id_number", "birth", "birth_year", "sex", "whereabouts", "place",
+                                "relatives"}
     assert all("level" in part and "weight" in part for part in explanation.values())
     assert top["status"] in {"joined", "implied", "accepted"}
     assert all(r["mention_l"] < r["mention_r"] for r in rows)
@@ -64,7 +65,7 @@ def test_model_is_saved_as_json_and_runs_are_in_the_ledger(linked_tiny):
         model_id, model = case.store.fetchone("SELECT model_id, model FROM link_models")
         settings = json.loads(model)
         assert settings["link_type"] == "dedupe_only"
-        assert len(settings["comparisons"]) == 8
+        assert len(settings["comparisons"]) == 9
         actions = [entry.action for entry in case.ledger.entries()]
     assert "link-train" in actions and "link" in actions
 

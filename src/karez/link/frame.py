@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from karez.custody import Case
 from karez.errors import KarezError
 from karez.link.cluster import id_checked
+from karez.link.whereabouts import whereabouts
 from karez.names import to_uly
 from karez.names.compare import coarse_key, consonant_key, skeleton
 from karez.names.splink import name_columns
@@ -39,6 +41,7 @@ FRAME_COLUMNS = (
     "birth_lustrum",
     "birth_lustrum_shifted",
     "sex",
+    "whereabouts",
     "township_skeleton",
     "village_skeleton",
     "village_key",
@@ -171,6 +174,23 @@ def _counties(frame: pd.DataFrame) -> list[str | None]:
     return out
 
 
+def _whereabouts(frame: pd.DataFrame) -> list[str | None]:
+    """Abroad, in China or deceased, as each mention's record states it (None if it does not)."""
+    n = len(frame)
+    states = frame["states"].astype(object) if "states" in frame.columns else [None] * n
+    addresses = frame["address"].astype(object) if "address" in frame.columns else [None] * n
+    held = frame["held"].astype(object) if "held" in frame.columns else [False] * n
+    cache: dict[tuple[tuple[str, ...], str | None, bool], str | None] = {}
+    out: list[str | None] = []
+    for state, address, was_held in zip(states, addresses, held, strict=True):
+        key = (tuple(state) if isinstance(state, (list, tuple, np.ndarray)) else (),
+               address if isinstance(address, str) else None, was_held is True or was_held is np.True_)
+        if key not in cache:
+            cache[key] = whereabouts(list(key[0]), key[1], key[2])
+        out.append(cache[key])
+    return out
+
+
 def _name_skeleton(text: object) -> str | None:
     if not isinstance(text, str) or not text.strip():
         return None
@@ -203,18 +223,28 @@ own_relation AS (
            min({relationship_sex}) AS kin_sex
     FROM relations r GROUP BY r.from_mention
 ),
+states AS (
+    -- what the record says of the person's condition (a list's 在国外, 已故, 务农), and
+    -- whether it says they were held: karez.link.whereabouts
+    SELECT mention_id,
+           list(status_text ORDER BY status_text) FILTER (WHERE event_type = 'status' AND status_text IS NOT NULL) AS states,
+           bool_or(event_type = 'detention') AS held
+    FROM events GROUP BY mention_id
+),
 record_year AS (
     -- the latest dated event of a record dates the record, so a stated age gives a birth year
     SELECT record_id, max(year(date)) AS year FROM events WHERE date IS NOT NULL GROUP BY record_id
 )
 SELECT m.mention_id, m.source_id, m.record_id, m.role, m.name, m.id_number,
        m.birth_date, m.birth_date_precision, m.age, m.age_kind, m.sex, m.township, m.village, m.address,
-       rn.father_rel, rn.spouse_rel, ry.year AS record_year, o.kin_to, o.kin, o.kin_sex
+       rn.father_rel, rn.spouse_rel, ry.year AS record_year, o.kin_to, o.kin, o.kin_sex,
+       st.states, coalesce(st.held, false) AS held
 FROM mentions m
 JOIN sources s ON s.source_id = m.source_id AND s.status = 'active'
 LEFT JOIN rel_names rn ON rn.mention_id = m.mention_id
 LEFT JOIN record_year ry ON ry.record_id = m.record_id
 LEFT JOIN own_relation o ON o.mention_id = m.mention_id
+LEFT JOIN states st ON st.mention_id = m.mention_id
 ORDER BY m.mention_id
 """.replace("{relationship_sex}", relationship_sex_sql("r"))
 
@@ -370,6 +400,7 @@ def build_frame(mentions: pd.DataFrame, *, reference_year: int | None = None) ->
     for column in ("kin_to", "kin"):
         values = frame[column].astype(object) if column in frame.columns else pd.Series([None] * len(frame))
         out[column] = [v if isinstance(v, str) else None for v in values]
+    out["whereabouts"] = _whereabouts(frame)
     townships, villages = _places(frame)
     out["township_skeleton"] = [place_skeleton(t) if isinstance(t, str) else None for t in townships]
     out["village_skeleton"] = [place_skeleton(v) if isinstance(v, str) else None for v in villages]

@@ -318,6 +318,32 @@ def _relatives_comparison() -> Any:
     )
 
 
+def _whereabouts_comparison() -> Any:
+    """Abroad, in China or dead, as each record states it (`karez.link.whereabouts`).
+
+    A testimony's witness writes from abroad; a list marks a relative 在国外, another
+    务农 (farming at home) or 已故. Two people of one name in one village, one abroad and one
+    at home, are two; the same name abroad on both sides is evidence, as few are abroad.
+    The weights are learnt: a relative who came back and was held exists."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="whereabouts",
+        comparison_description="abroad, in China or deceased, as the records state it",
+        comparison_levels=[
+            cll.CustomLevel("whereabouts_l IS NULL OR whereabouts_r IS NULL").configure(
+                is_null_level=True, label_for_charts="not stated on both sides"
+            ),
+            cll.CustomLevel("whereabouts_l = 'abroad' AND whereabouts_r = 'abroad'").configure(
+                label_for_charts="both abroad"
+            ),
+            cll.ExactMatchLevel("whereabouts").configure(label_for_charts="both in China, or both dead"),
+            cll.ElseLevel().configure(label_for_charts="one abroad, in China or dead, the other not"),
+        ],
+    )
+
+
 def _sex_comparison() -> Any:
     import splink.comparison_library as cl
 
@@ -379,7 +405,8 @@ LARGE_FRAME_ROWS = 300_000
 
 
 def karez_model(n_rows: int = 0) -> ModelSpec:
-    """The karez model: names across scripts, ID number, birth, sex, place, relatives."""
+    """The karez model: names across scripts, ID number, birth, sex, whereabouts, place,
+    relatives."""
     return ModelSpec(
         name="karez",
         comparisons=(
@@ -389,6 +416,7 @@ def karez_model(n_rows: int = 0) -> ModelSpec:
             _birth_comparison(),
             _birth_year_comparison(),
             _sex_comparison(),
+            _whereabouts_comparison(),
             _place_comparison(),
             _relatives_comparison(),
         ),

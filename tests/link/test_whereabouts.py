@@ -1,0 +1,76 @@
+"""Where a record puts a person (abroad, in China, dead), and how the model compares it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from karez.link.frame import build_frame
+from karez.link.whereabouts import country_of, state_whereabouts, whereabouts
+
+from .test_frame import _mentions
+from .test_model import _level_of
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("在国外", "abroad"), ("境外", "abroad"), ("在土耳其", "abroad"), ("abroad", "abroad"),
+        ("已故", "deceased"), ("去世", "deceased"), ("deceased", "deceased"),
+        ("务农", "in_china"), ("在家", "in_china"), ("学生", "in_china"), ("在培训", "in_china"), ("已判刑", "in_china"),
+        ("不详", None), ("unknown", None), ("", None), ("  ", None), (None, None),
+    ],
+)
+def test_a_stated_condition_says_where_the_person_was(state, expected):
+    assert state_whereabouts(state) == expected
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("Turkey", "Turkey"), ("Istanbul, Türkiye", "Turkey"), ("Almanya", "Germany"), ("München, Deutschland", "Germany"),
+        ("Almaty, Kazakhstan", "Kazakhstan"), ("United States", "United States"), ("USA", "United States"),
+        ("哈萨克斯坦阿拉木图", "Kazakhstan"), ("Netherlands", "Netherlands"),
+        ("墨玉县奎牙镇亚朗1村52号", None), ("Aral 1-kent, Qaraqash", None), ("China", None), (None, None),
+        # whole words only: a village or a name that contains a country's short form
+        ("Ruskent", None), ("Qaraqash-uk 2-kent", None), ("Kanadakent", None),
+    ],
+)
+def test_an_address_abroad_names_its_country(address, expected):
+    assert country_of(address) == expected
+
+
+def test_the_stated_condition_comes_first_then_an_address_abroad_then_being_held():
+    assert whereabouts(["务农"], None, held=False) == "in_china"
+    assert whereabouts([], "Turkey", held=False) == "abroad"
+    assert whereabouts(None, None, held=True) == "in_china"  # held: in China when the record was made
+    assert whereabouts(["在国外"], None, held=True) == "abroad"  # the specific state wins over being held
+    assert whereabouts(["在国外", "已故"], None, held=False) is None  # contradictory: nothing is said
+    assert whereabouts([], "墨玉县奎牙镇", held=False) is None  # a registered address at home says nothing
+    assert whereabouts(["不详"], None, held=False) is None
+
+
+def test_the_frame_reads_states_addresses_and_detentions():
+    frame = build_frame(_mentions(
+        states=[["在国外"], ["务农"], None, None, ["已故"], None],
+        address=[None, None, "Kazakhstan", None, None, "墨玉县奎牙镇亚朗1村52号"],
+        held=[False, False, False, True, False, False],
+    ))
+    said = [None if pd.isna(w) else w for w in frame["whereabouts"]]  # missing values are nulls
+    assert said == ["abroad", "in_china", "abroad", "in_china", "deceased", None]
+
+
+def test_two_namesakes_one_abroad_one_at_home_fall_in_the_level_against():
+    from karez.link.model import _whereabouts_comparison
+
+    pairs = pd.DataFrame({
+        "whereabouts_l": ["abroad", "abroad", "in_china", "deceased", None],
+        "whereabouts_r": ["abroad", "in_china", "in_china", "abroad", "abroad"],
+    })
+    assert _level_of(_whereabouts_comparison(), pairs) == [
+        "both abroad",
+        "else",
+        "both in China, or both dead",
+        "else",
+        "not stated on both sides",
+    ]
