@@ -74,3 +74,22 @@ def test_two_namesakes_one_abroad_one_at_home_fall_in_the_level_against():
         "else",
         "not stated on both sides",
     ]
+
+
+def test_two_people_stated_abroad_are_compared_wherever_their_records_put_them():
+    """A witness lends the missing person's village; the list's relative marked 在国外
+    lends the internee's, which may be another: the two are still paired on their names.
+    Two namesakes at home in two villages, with no birth year, are not."""
+    from karez.link.engine import get_engine
+    from karez.link.model import BLOCKING
+
+    frame = build_frame(
+        _mentions(
+            name=["Abdurehim Tursun", "阿不都热依木·吐尔逊", "阿不都热依木·吐尔逊", "阿不都热依木·吐尔逊"],
+            village=["Aral 1-kent, Qaraqash", "苏盖提2村", "吾斯塘1村", "苏盖提2村"],
+            states=[None, ["在国外"], ["务农"], ["在家"]],
+            address=["Turkey", None, None, None],
+        )
+    )
+    pairs = pd.DataFrame({"mention_id_l": ["men-0", "men-2"], "mention_id_r": ["men-1", "men-3"]})
+    assert get_engine("duckdb").pairs_blocked(frame, BLOCKING, pairs).tolist() == [True, False]

@@ -42,6 +42,7 @@ FRAME_COLUMNS = (
     "birth_lustrum_shifted",
     "sex",
     "whereabouts",
+    "abroad",
     "township_skeleton",
     "village_skeleton",
     "village_key",
@@ -401,6 +402,9 @@ def build_frame(mentions: pd.DataFrame, *, reference_year: int | None = None) ->
         values = frame[column].astype(object) if column in frame.columns else pd.Series([None] * len(frame))
         out[column] = [v if isinstance(v, str) else None for v in values]
     out["whereabouts"] = _whereabouts(frame)
+    # a blocking key that only people stated to be abroad have (few: a witness and the
+    # relative a list marks 在国外 are paired on their names wherever their villages differ)
+    out["abroad"] = ["abroad" if w == "abroad" else None for w in out["whereabouts"]]
     townships, villages = _places(frame)
     out["township_skeleton"] = [place_skeleton(t) if isinstance(t, str) else None for t in townships]
     out["village_skeleton"] = [place_skeleton(v) if isinstance(v, str) else None for v in villages]

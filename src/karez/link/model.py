@@ -350,6 +350,11 @@ def _sex_comparison() -> Any:
     return cl.ExactMatch("sex")
 
 
+# The few stated to be abroad (karez.link.whereabouts): a witness and the relative a list
+# marks 在国外, whose villages (each lent by its record) need not agree.
+_BOTH_ABROAD = BlockingRule("both abroad, same coarse given and father's name key in some reading",
+                            ("abroad", "name_coarse_keys"), ("name_coarse_keys",))
+
 # Measured on the medium testbed (147,000 mentions): the given+father key alone makes 8.5
 # million candidate pairs and a shared part key with the birth year 15.7 million; these
 # rules make about 2 million and keep 99% of true pairs.
@@ -383,6 +388,7 @@ BLOCKING = (
     # person of the record in common (a father named in the rows of two of his children)
     BlockingRule("same given name key and a shared household member", ("given_key", "household_names"),
                  ("household_names",)),
+    _BOTH_ABROAD,
 )
 
 # Blocking for registers of millions: the bare name-key rule makes blocks of namesakes
@@ -399,6 +405,7 @@ BLOCKING_LARGE = (
     BlockingRule("same given name key and birth date", ("given_key", "birth_date")),
     BlockingRule("same coarse given and father's name key in some reading and village",
                  ("name_coarse_keys", "village_key"), ("name_coarse_keys",)),
+    _BOTH_ABROAD,
 )
 
 LARGE_FRAME_ROWS = 300_000
