@@ -93,3 +93,52 @@ def test_two_people_stated_abroad_are_compared_wherever_their_records_put_them()
     )
     pairs = pd.DataFrame({"mention_id_l": ["men-0", "men-2"], "mention_id_r": ["men-1", "men-3"]})
     assert get_engine("duckdb").pairs_blocked(frame, BLOCKING, pairs).tolist() == [True, False]
+
+
+FAMILY_LIST = """姓名,性别,村,收押时间,家庭成员
+阿不都热依木·吐尔逊,男,苏盖提2村,2017年5月,哥哥：买买提·吐尔逊，在国外；父亲：吐尔逊·艾力，已故；妹妹：古丽·吐尔逊，务农
+"""
+
+FAMILY_MAPPING = """karez_mapping: 1
+name: synthetic list with a family cell (whereabouts test)
+source: {format: csv, encoding: utf-8}
+persons:
+  - role: subject
+    key: subject
+    fields:
+      name: {column: 姓名}
+      sex: {column: 性别, values: {男: M, 女: F}}
+      village: {column: 村}
+  - role: relative
+    key: family
+    from_cell:
+      column: 家庭成员
+      split: "[；;]"
+      pattern: "(?P<relationship>[^：:]+)[：:](?P<name>[^，,]+)[，,]?(?P<status>.*)"
+    relation_to: subject
+events:
+  - {type: detention, person: subject, date: {column: 收押时间}}
+"""
+
+
+def test_an_ingested_family_cell_gives_each_relative_its_whereabouts_and_the_card_shows_why(tmp_path):
+    """From the store, as linkage reads it: the relative marked 在国外 is abroad, 已故 dead,
+    务农 in China; the internee, held, in China. The review card shows the condition as
+    written next to the reading."""
+    from karez.custody import Case
+    from karez.link.frame import load_mentions
+    from karez.link.review import mention_card
+
+    data, mapping = tmp_path / "list.csv", tmp_path / "list.mapping.yaml"
+    data.write_text(FAMILY_LIST, encoding="utf-8")
+    mapping.write_text(FAMILY_MAPPING, encoding="utf-8")
+    with Case.init(tmp_path / "case") as case:
+        source = case.add(data, note="SYNTHETIC whereabouts test: fictional people")
+        case.ingest(source.source_id, mapping)
+        frame = build_frame(load_mentions(case))
+        said = dict(zip(frame["name"], frame["whereabouts"], strict=True))
+        assert said == {"阿不都热依木·吐尔逊": "in_china", "买买提·吐尔逊": "abroad", "吐尔逊·艾力": "deceased",
+                        "古丽·吐尔逊": "in_china"}
+        brother = frame.loc[frame["name"] == "买买提·吐尔逊", "mention_id"].item()
+        card = mention_card(case, brother)
+    assert card["conditions"] == ["在国外"] and card["whereabouts"] == "abroad"

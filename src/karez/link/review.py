@@ -171,8 +171,9 @@ def decisions(case: Case, *, include_undone: bool = False) -> list[dict[str, Any
 def mention_card(case: Case, mention_id: str) -> dict[str, Any]:
     """What a reviewer needs to see of one mention: the name as written and in every
     script (readings of Chinese characters labelled as machine readings), the other
-    fields, the relatives the record states, and where it comes from (file, sheet,
-    page, row)."""
+    fields, the conditions the record states (verbatim) and where linkage reads them to
+    put the person (`whereabouts`: abroad, in_china, deceased or None), the relatives the
+    record states, and where it comes from (file, sheet, page, row)."""
     from karez.names import detect_script, parse, to_arabic, to_cyrillic, to_uly
 
     rows = case.store.dicts(
@@ -194,6 +195,17 @@ def mention_card(case: Case, mention_id: str) -> dict[str, Any]:
         card["uly"] = to_uly(name)
         card["arabic"] = to_arabic(name)
         card["cyrillic"] = to_cyrillic(name)
+    # what the record says of the person's condition, verbatim, and where linkage reads
+    # it to put them (the whereabouts comparison weighs a pair by it)
+    from karez.link.whereabouts import whereabouts
+
+    events = case.store.dicts(
+        "SELECT event_type, status_text FROM events WHERE mention_id = ? ORDER BY event_id", [mention_id]
+    )
+    card["conditions"] = [e["status_text"] for e in events if e["event_type"] == "status" and e["status_text"]]
+    card["whereabouts"] = whereabouts(
+        card["conditions"], card.get("address"), any(e["event_type"] == "detention" for e in events)
+    )
     card["relatives"] = case.store.dicts(
         """SELECT r.relationship, m.name FROM relations r JOIN mentions m ON m.mention_id = r.from_mention
            WHERE r.to_mention = ? ORDER BY r.relationship, m.name""",
