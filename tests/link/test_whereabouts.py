@@ -15,10 +15,19 @@ from .test_model import _level_of
 @pytest.mark.parametrize(
     ("state", "expected"),
     [
-        ("在国外", "abroad"), ("境外", "abroad"), ("在土耳其", "abroad"), ("abroad", "abroad"),
-        ("已故", "deceased"), ("去世", "deceased"), ("deceased", "deceased"),
+        ("在国外", "abroad"), ("境外", "abroad"), ("在土耳其", "abroad"), ("在土耳其工作", "abroad"),
+        ("abroad", "abroad"), ("Türkiye'de", "abroad"), ("TÜRKİYE", "abroad"), ("Kazakistan'da", "abroad"),
+        ("chet elde", "abroad"), ("چەتئەلدە", "abroad"),
+        ("已故", "deceased"), ("去世", "deceased"), ("deceased", "deceased"), ("在押期间死亡", "deceased"),
         ("务农", "in_china"), ("在家", "in_china"), ("学生", "in_china"), ("在培训", "in_china"), ("已判刑", "in_china"),
-        ("不详", None), ("unknown", None), ("", None), ("  ", None), (None, None),
+        ("已结业", "in_china"), ("外出务工", "in_china"),
+        # says nothing of where: unknown, lost (typical of someone who left), a placeholder
+        ("不详", None), ("unknown", None), ("失联", None), ("下落不明", None), ("不在家", None), ("无", None),
+        ("-", None), ("", None), ("  ", None), (None, None),
+        # leaving or coming back: when is not said
+        ("未出国", None), ("从国外返回", None), ("已出境", None),
+        # abroad and dead in one condition
+        ("在土耳其（已故）", None),
     ],
 )
 def test_a_stated_condition_says_where_the_person_was(state, expected):
@@ -33,19 +42,23 @@ def test_a_stated_condition_says_where_the_person_was(state, expected):
         ("哈萨克斯坦阿拉木图", "Kazakhstan"), ("Netherlands", "Netherlands"),
         ("墨玉县奎牙镇亚朗1村52号", None), ("Aral 1-kent, Qaraqash", None), ("China", None), (None, None),
         # whole words only: a village or a name that contains a country's short form
-        ("Ruskent", None), ("Qaraqash-uk 2-kent", None), ("Kanadakent", None),
+        ("Qaraqash-uk 2-kent", None), ("Kanadakent", None), ("Almanya'da", "Germany"), ("Almaty", "Kazakhstan"),
     ],
 )
 def test_an_address_abroad_names_its_country(address, expected):
     assert country_of(address) == expected
 
 
-def test_the_stated_condition_comes_first_then_an_address_abroad_then_being_held():
+def test_a_record_says_one_thing_or_nothing():
     assert whereabouts(["务农"], None, held=False) == "in_china"
     assert whereabouts([], "Turkey", held=False) == "abroad"
     assert whereabouts(None, None, held=True) == "in_china"  # held: in China when the record was made
-    assert whereabouts(["在国外"], None, held=True) == "abroad"  # the specific state wins over being held
-    assert whereabouts(["在国外", "已故"], None, held=False) is None  # contradictory: nothing is said
+    assert whereabouts(["已判刑"], None, held=True) == "in_china"
+    # held, and now abroad (a former detainee testifying from Kazakhstan): two times, no one place
+    assert whereabouts([], "Almaty, Kazakhstan", held=True) is None
+    assert whereabouts(["在国外"], None, held=True) is None
+    assert whereabouts(["在国外", "已故"], None, held=False) is None  # two conditions that disagree
+    assert whereabouts(["务农"], "Turkey", held=False) is None
     assert whereabouts([], "墨玉县奎牙镇", held=False) is None  # a registered address at home says nothing
     assert whereabouts(["不详"], None, held=False) is None
 
@@ -64,35 +77,35 @@ def test_two_namesakes_one_abroad_one_at_home_fall_in_the_level_against():
     from karez.link.model import _whereabouts_comparison
 
     pairs = pd.DataFrame({
-        "whereabouts_l": ["abroad", "abroad", "in_china", "deceased", None],
-        "whereabouts_r": ["abroad", "in_china", "in_china", "abroad", "abroad"],
+        "whereabouts_l": ["abroad", "abroad", "in_china", "deceased", "deceased", "in_china", None],
+        "whereabouts_r": ["abroad", "in_china", "in_china", "deceased", "abroad", "deceased", "abroad"],
     })
     assert _level_of(_whereabouts_comparison(), pairs) == [
         "both abroad",
-        "else",
-        "both in China, or both dead",
-        "else",
+        "one abroad, the other in China or dead",
+        "both in China",
+        "both dead",
+        "one abroad, the other in China or dead",
+        "else",  # one dead, the other alive in China: learnt apart (a death in custody)
         "not stated on both sides",
     ]
 
 
-def test_two_people_stated_abroad_are_compared_wherever_their_records_put_them():
-    """A witness lends the missing person's village; the list's relative marked 在国外
-    lends the internee's, which may be another: the two are still paired on their names.
-    Two namesakes at home in two villages, with no birth year, are not."""
-    from karez.link.engine import get_engine
-    from karez.link.model import BLOCKING
+def test_a_disagreement_on_whereabouts_is_never_weighed_as_near_impossible():
+    """EM on the testbed finds no true pair whose records disagree; the weight against is
+    bounded by the comparison's own floor, not the general one."""
+    from karez.link.engine import M_FLOOR, floor_m_probabilities
+    from karez.link.model import M_FLOORS
 
-    frame = build_frame(
-        _mentions(
-            name=["Abdurehim Tursun", "阿不都热依木·吐尔逊", "阿不都热依木·吐尔逊", "阿不都热依木·吐尔逊"],
-            village=["Aral 1-kent, Qaraqash", "苏盖提2村", "吾斯塘1村", "苏盖提2村"],
-            states=[None, ["在国外"], ["务农"], ["在家"]],
-            address=["Turkey", None, None, None],
-        )
-    )
-    pairs = pd.DataFrame({"mention_id_l": ["men-0", "men-2"], "mention_id_r": ["men-1", "men-3"]})
-    assert get_engine("duckdb").pairs_blocked(frame, BLOCKING, pairs).tolist() == [True, False]
+    def model(name):
+        return {"comparisons": [{"output_column_name": name, "comparison_levels": [
+            {"is_null_level": True}, {"m_probability": 0.98}, {"m_probability": 0.02}, {"m_probability": 1e-9}]}]}
+
+    levels = floor_m_probabilities(model("whereabouts"))["comparisons"][0]["comparison_levels"]
+    assert levels[3]["m_probability"] == pytest.approx(M_FLOORS["whereabouts"] / 1.01)
+    assert sum(level["m_probability"] for level in levels[1:]) == pytest.approx(1.0)
+    other = floor_m_probabilities(model("sex"))["comparisons"][0]["comparison_levels"]
+    assert other[3]["m_probability"] == pytest.approx(M_FLOOR / 1.001)
 
 
 FAMILY_LIST = """姓名,性别,村,收押时间,家庭成员

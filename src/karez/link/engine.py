@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from karez.errors import KarezError
-from karez.link.model import RECORD_CONTEXT, BlockingRule, ModelSpec
+from karez.link.model import M_FLOORS, RECORD_CONTEXT, BlockingRule, ModelSpec
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,8 @@ def floor_m_probabilities(model: dict[str, Any], floor: float = M_FLOOR) -> dict
 
     EM on blocked pairs that all agree on sex learns that true matches *never* disagree
     on sex, a weight of -100 bits: one clerk's typo would then veto any evidence. Sources
-    do make such errors, so no level may be impossible for a true match.
+    do make such errors, so no level may be impossible for a true match. Comparisons in
+    `karez.link.model.M_FLOORS` have a higher floor of their own.
     """
     for comparison in model.get("comparisons", []):
         levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
@@ -113,7 +114,8 @@ def floor_m_probabilities(model: dict[str, Any], floor: float = M_FLOOR) -> dict
         levels = [level for level in levels if level.get("m_probability") is not None]
         if not levels:
             continue
-        raised = [max(float(level["m_probability"]), floor) for level in levels]
+        lowest = max(floor, M_FLOORS.get(comparison.get("output_column_name", ""), floor))
+        raised = [max(float(level["m_probability"]), lowest) for level in levels]
         total = sum(raised)
         for level, value in zip(levels, raised, strict=True):
             level["m_probability"] = value / total

@@ -318,13 +318,22 @@ def _relatives_comparison() -> Any:
     )
 
 
+# The least m a level of these comparisons may have, above the engine's general floor.
+# Whereabouts: the testbed never shows a true pair whose records disagree on where the
+# person was (EM finds none and the weight would be the general floor's, -7.5 bits), but
+# real lists go out of date and people come back and are held; one true pair in a hundred
+# is a judgement, not a measurement (about -4 bits against a pair that disagrees).
+M_FLOORS = {"whereabouts": 0.01}
+
+
 def _whereabouts_comparison() -> Any:
     """Abroad, in China or dead, as each record states it (`karez.link.whereabouts`).
 
     A testimony's witness writes from abroad; a list marks a relative 在国外, another
     务农 (farming at home) or 已故. Two people of one name in one village, one abroad and one
     at home, are two; the same name abroad on both sides is evidence, as few are abroad.
-    The weights are learnt: a relative who came back and was held exists."""
+    Dead against alive in China is a level of its own: a death in custody after a list
+    said 在培训 is what investigators look for, and its weight is learnt apart."""
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
@@ -338,8 +347,16 @@ def _whereabouts_comparison() -> Any:
             cll.CustomLevel("whereabouts_l = 'abroad' AND whereabouts_r = 'abroad'").configure(
                 label_for_charts="both abroad"
             ),
-            cll.ExactMatchLevel("whereabouts").configure(label_for_charts="both in China, or both dead"),
-            cll.ElseLevel().configure(label_for_charts="one abroad, in China or dead, the other not"),
+            cll.CustomLevel("whereabouts_l = 'in_china' AND whereabouts_r = 'in_china'").configure(
+                label_for_charts="both in China"
+            ),
+            cll.CustomLevel("whereabouts_l = 'deceased' AND whereabouts_r = 'deceased'").configure(
+                label_for_charts="both dead"
+            ),
+            cll.CustomLevel("whereabouts_l = 'abroad' OR whereabouts_r = 'abroad'").configure(
+                label_for_charts="one abroad, the other in China or dead"
+            ),
+            cll.ElseLevel().configure(label_for_charts="one dead, the other alive in China"),
         ],
     )
 

@@ -6,28 +6,55 @@ testimony is written by a relative abroad and names the country they write from;
 internee and a testimony's missing person were held. The list's relative marked abroad and
 the witness writing from Turkey may be one person; the witness and the relative marked as
 farming at home in 2018, or dead, are two. `whereabouts` reduces what a mention's record
-says to one of three values, which the linkage model compares like any other field (and
-whose weight it learns): a person who returned from abroad and was held is rare, not
-impossible, and the model is not told it is impossible.
+says to one of three values, which the linkage model compares like any other field. A
+person who returned from abroad and was held, or a list out of date, is rare, not
+impossible: the model's weight against a pair that disagrees is bounded
+(`karez.link.model`, the whereabouts comparison).
 
 Only what the record states is used: an address in the county says nothing (a person
-abroad keeps their registration at home), and an unknown state (不详) is no state.
+abroad keeps their registration at home), and an unknown state (不详, 失联) is no state.
+A value is evidence about which records are one person, like an ID number: it weighs a
+pair of records, never a person. That a relative was abroad is, in the real lists, one of
+the state's reasons for internment; karez keeps it as the state's words.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 ABROAD = "abroad"
 IN_CHINA = "in_china"
 DECEASED = "deceased"
 WHEREABOUTS = (ABROAD, IN_CHINA, DECEASED)
 
-# Words of a state that mean abroad, in the scripts lists and testimonies use.
-_ABROAD_WORDS = ("在国外", "国外", "境外", "出国", "海外", "在外国", "abroad", "overseas", "chet'elde", "chetelde")
-_DECEASED_WORDS = ("已故", "死亡", "去世", "病故", "亡故", "已死", "过世", "deceased", "dead", "died", "ölgen", "wapat")
-_UNKNOWN_WORDS = ("不详", "不明", "未知", "unknown", "n/a")
+# The conditions a list states are read with the analysis stage's status vocabulary
+# (karez/analyse/taxonomy.yaml `statuses`: Chinese, English, Uyghur Latin and Arabic
+# script), so linkage and the analysis agree on what 在国外 or "chet'elde" means. Its
+# categories, as linkage reads them:
+_STATUS_WHEREABOUTS = {
+    "abroad": ABROAD,
+    "deceased": DECEASED,
+    "at_home": IN_CHINA,
+    "continued_detention": IN_CHINA,
+    "released": IN_CHINA,
+    "sentenced": IN_CHINA,
+}
+# A condition that says nothing of where the person is: unknown, lost, a placeholder.
+# Lost contact is typical of someone who left; it is not "at home".
+_UNSAID = re.compile(
+    r"不详|不明|未知|失联|失踪|联系不上|下落不明|去向不明|不在家|不知道|\bunknown\b|\bmissing\b|"
+    r"lost contact|\bbilinmiyor\b|^(?:无|空|none|n/?a|yok|[-/?.—–]+)$",
+    re.IGNORECASE,
+)
+# Leaving or coming back: when the person was where is not said (未出国 never left,
+# 从国外返回 came back, 申请出国 applied to leave, 已出境 left).
+_MOVES = re.compile(
+    r"未出|没出|从未|返回|回国|回来|归国|申请出|出境|returned|came back|applied|"
+    r"qaytip|qaytqan|\bback\b",
+    re.IGNORECASE,
+)
 
 # Countries where Uyghurs abroad live and testify from, as testimonies and lists write
 # them: English, Turkish, German, Uyghur Latin (ULY) and Chinese. China itself is not here.
@@ -67,30 +94,36 @@ COUNTRIES = {
     "New Zealand": ("new zealand", "yeni zelanda", "neuseeland", "新西兰"),
 }
 
+# Cities of the diaspora that addresses name without their country.
+_CITIES = {
+    "Turkey": ("istanbul", "ankara", "kayseri", "izmir", "伊斯坦布尔", "安卡拉"),
+    "Kazakhstan": ("almaty", "alma-ata", "astana", "阿拉木图"),
+    "Kyrgyzstan": ("bishkek", "比什凯克"),
+    "Uzbekistan": ("tashkent", "塔什干"),
+    "Germany": ("munich", "münchen", "berlin", "慕尼黑"),
+    "Netherlands": ("amsterdam", "the hague", "阿姆斯特丹"),
+}
+
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_COUNTRY_OF: dict[str, str] = {}
+for _country, _names in (*COUNTRIES.items(), *_CITIES.items()):
+    for _name in _names:
+        _COUNTRY_OF[_name] = _country
+# One pattern for every Latin name (whole words only: "uk" is not the end of
+# "Qaraqash-uk", "us" is not a country) and one for the Chinese ones: an address is searched
+# twice, not once per country (a register has millions of distinct addresses).
+_LATIN_NAMES = re.compile(
+    r"(?<![\w'-])("
+    + "|".join(re.escape(n) for n in sorted((n for n in _COUNTRY_OF if not _HAN.search(n)), key=len, reverse=True))
+    + r")(?![\w-])"  # a Turkish suffix after an apostrophe: Kazakistan'da
+)
+_HAN_NAMES = re.compile("|".join(re.escape(n) for n in sorted((n for n in _COUNTRY_OF if _HAN.search(n)), key=len, reverse=True)))
+_COUNTRY_CHINA = re.compile(r"中国|中华人民共和国|新疆|\bchina\b|\bxinjiang\b", re.IGNORECASE)
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFC", text).strip().lower()
-
-
-def _latin_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    # whole words only: "us" is the United States, not the end of "Qaraqash-us"
-    alternatives = sorted({w for w in words if not _HAN.search(w)}, key=len, reverse=True)
-    return re.compile(r"(?<![\w'-])(" + "|".join(re.escape(w) for w in alternatives) + r")(?![\w'-])")
-
-
-_COUNTRY_PATTERNS = tuple(
-    (country, _latin_pattern(names), tuple(n for n in names if _HAN.search(n))) for country, names in COUNTRIES.items()
-)
-_ABROAD_LATIN = _latin_pattern(_ABROAD_WORDS)
-_DECEASED_LATIN = _latin_pattern(_DECEASED_WORDS)
-_UNKNOWN_LATIN = _latin_pattern(_UNKNOWN_WORDS)
-
-
-def _says(text: str, latin: re.Pattern[str], words: tuple[str, ...]) -> bool:
-    """`text` (folded) contains one of `words`: Latin ones as whole words, Chinese anywhere."""
-    return bool(latin.search(text)) or any(w in text for w in words if _HAN.search(w))
+    # casefold, then NFC: "TÜRKİYE".lower() leaves a combining dot after the i
+    return unicodedata.normalize("NFKC", text).casefold().replace("i\u0307", "i").strip()
 
 
 def country_of(text: str | None) -> str | None:
@@ -104,43 +137,63 @@ def country_of(text: str | None) -> str | None:
     if not isinstance(text, str) or not text.strip():
         return None
     folded = _fold(text)
-    for country, latin, han in _COUNTRY_PATTERNS:
-        if _says(folded, latin, han):
-            return country
-    return None
+    found = _LATIN_NAMES.search(folded) or _HAN_NAMES.search(folded)
+    return _COUNTRY_OF[found.group(0) if found.re is _HAN_NAMES else found.group(1)] if found else None
 
 
+@lru_cache(maxsize=1)
+def _status_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    from karez.analyse.taxonomy import load_taxonomy
+
+    return tuple((p.category, p.regex) for p in load_taxonomy().status_patterns)
+
+
+@lru_cache(maxsize=100_000)
 def state_whereabouts(state: str | None) -> str | None:
     """What a stated condition (a list's 目前状态 of a relative) says of where the person
-    was: `abroad`, `deceased`, `in_china` for any other known state (at home, farming, a
-    pupil, held), None when it states nothing or says it is unknown.
+    was: `abroad`, `deceased`, `in_china` (at home, farming, a pupil, held, released,
+    sentenced), or None when it says none of these, says it is unknown or lost, speaks of
+    leaving or coming back (未出国, 从国外返回: when is not said), or says abroad and dead.
 
-    >>> [state_whereabouts(s) for s in ("在国外", "已故", "务农", "不详", None)]
-    ['abroad', 'deceased', 'in_china', None, None]
+    >>> [state_whereabouts(s) for s in ("在国外", "已故", "务农", "Türkiye'de", "失联", "从国外返回", None)]
+    ['abroad', 'deceased', 'in_china', 'abroad', None, None, None]
     """
     if not isinstance(state, str) or not state.strip():
         return None
-    text = _fold(state)
-    if _says(text, _UNKNOWN_LATIN, _UNKNOWN_WORDS):
+    from karez.analyse.taxonomy import fold
+
+    text = fold(state.strip())[0]
+    if _UNSAID.search(text) or _MOVES.search(text):
         return None
-    if _says(text, _ABROAD_LATIN, _ABROAD_WORDS) or country_of(text) is not None:
-        return ABROAD
-    if _says(text, _DECEASED_LATIN, _DECEASED_WORDS):
-        return DECEASED
-    return IN_CHINA
+    said = {_STATUS_WHEREABOUTS[c] for c, regex in _status_patterns() if c in _STATUS_WHEREABOUTS and regex.search(text)}
+    if not said and country_of(state) is not None:
+        said = {ABROAD}
+    if ABROAD in said:
+        # "在土耳其工作" (working in Turkey) is abroad; abroad and dead in one condition, or
+        # a country abroad next to China, says two things
+        return None if DECEASED in said or _COUNTRY_CHINA.search(text) else ABROAD
+    if DECEASED in said:
+        return DECEASED  # "在押期间死亡": held, then dead
+    return IN_CHINA if said else None
 
 
 def whereabouts(states: list[str] | None, address: str | None, held: bool) -> str | None:
-    """Where a mention's record puts the person: from its stated conditions (`states`),
-    else an address abroad, else `in_china` when the record says they were held (`held`:
-    a detention event). Contradictory states (abroad and dead) give None."""
+    """Where a mention's record puts the person: what its stated conditions (`states`)
+    and an address abroad say, else `in_china` when the record says they were held
+    (`held`: a detention event). None when the record says nothing, or two things: two
+    conditions that disagree, or held and now abroad (a former detainee testifying from
+    Kazakhstan: the record spans the time they were held and the time they left).
+
+    A value is evidence about which records are one person, like an ID number; it weighs
+    a pair of records, never a person.
+    """
     found = {w for w in (state_whereabouts(s) for s in states or ()) if w is not None}
     if country_of(address) is not None:
         found.add(ABROAD)
-    if not found and held:
+    if held:
+        if ABROAD in found:
+            return None
         found.add(IN_CHINA)
-    if len(found) > 1 and IN_CHINA in found:
-        found.discard(IN_CHINA)  # "held" and "since gone abroad": the specific state wins
     return found.pop() if len(found) == 1 else None
 
 
