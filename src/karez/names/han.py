@@ -89,6 +89,17 @@ def _position(index: int, count: int) -> str:
 
 
 @lru_cache(maxsize=8192)
+def lattice_syllable_readings(pinyin: str, position: str) -> tuple[tuple[str, float], ...]:
+    """`syllable_readings` plus the readings the model allows only towards another spelling
+    (`lattice_syllables`: 哈 as qa), best first. For `lattice_readings` only."""
+    readings = dict(syllable_readings(pinyin, position))
+    for reading, weight in model().get("lattice_syllables", {}).get(pinyin, {}).get(position, {}).items():
+        if weight > readings.get(reading, 0.0):
+            readings[reading] = weight
+    return tuple(sorted(readings.items(), key=lambda item: -item[1]))
+
+
+@lru_cache(maxsize=8192)
 def syllable_readings(pinyin: str, position: str) -> tuple[tuple[str, float], ...]:
     """Weighted ULY readings of one pinyin syllable at a position (initial/medial/final).
 
@@ -194,12 +205,16 @@ def _readings_of_units(
     pinyins: list[str | None],
     width: int = _BEAM,
     fold: Callable[[str], str] | None = None,
+    lattice: bool = False,
 ) -> list[tuple[str, float]]:
     """Beam search over the units' readings: the `width` likeliest whole readings.
 
     With `fold`, readings whose prefixes fold alike (to one skeleton) count once, the
     likeliest kept, so the beam holds readings that differ in what a comparison sees.
+    With `lattice`, syllables also take the readings allowed only towards another
+    spelling (`lattice_syllable_readings`).
     """
+    readings_of = lattice_syllable_readings if lattice else syllable_readings
     beam: list[tuple[str, float]] = [("", 1.0)]
     count = len(parts)
     for index, ((_chunk, sequence), pinyin) in enumerate(zip(parts, pinyins, strict=True)):
@@ -207,7 +222,7 @@ def _readings_of_units(
         if sequence is not None:
             options = sequence
         elif pinyin:
-            options = syllable_readings(pinyin, position)
+            options = readings_of(pinyin, position)
         else:
             continue
         grown: dict[str, float] = {}
@@ -268,7 +283,7 @@ def lattice_readings(
     """
     pieces = units(part)
     pinyins = [None if sequence is not None else char_pinyin(chunk) for chunk, sequence in pieces]
-    beam = _readings_of_units(pieces, pinyins, width, fold)
+    beam = _readings_of_units(pieces, pinyins, width, fold, lattice=True)
     if not beam or not beam[0][0]:
         return ()
     top = part_readings_top(part)
