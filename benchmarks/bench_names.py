@@ -405,6 +405,7 @@ def evaluate(rows: list[dict[str, str]], rng: np.random.Generator, label: str) -
                 "total": len(misses), "tied_with_the_right_person": han_tied,
                 "another_person_first": len(misses) - han_tied,
                 "queries_of_one_part": one_part,
+                "misses_of_one_part": sum(1 for _, query, _ in misses if len(names.parse(query).parts) == 1),
             }
             info["karez_arabic_misses"] = {
                 "total": len(arabic_misses), "tied_with_the_right_person": arabic_tied,
