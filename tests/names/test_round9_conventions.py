@@ -1,0 +1,63 @@
+"""Round 9: names_test6.tsv is development material; conventions seen on the misses of the
+development material (names_dev.tsv, names_test2/3/4/5/6.tsv).
+
+Names are plain name stock with no person behind it, or published names of public figures from
+the development material. Never from names_test7.tsv (the held-out set of round 9).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+
+def _bench_names() -> ModuleType:
+    """benchmarks/bench_names.py as a module (the benchmarks are scripts, not a package)."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_names.py"
+    spec = importlib.util.spec_from_file_location("bench_names_round9", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmark_counts_names_test6_as_development_material() -> None:
+    bench = _bench_names()
+    assert bench.DEVELOPMENT_FILES["test6"].name == "names_test6.tsv"
+    assert "test6" in bench.DEVELOPMENT_LABELS
+    # the fresh set of round 9 is the default test set when it exists (only its path is
+    # named); until then the last evaluated set stands in
+    assert bench.TEST_SET_FRESH.name == "names_test7.tsv"
+    assert bench.TEST_SET_FALLBACK.name == "names_test6.tsv"
+    assert bench.TEST_SET == (bench.TEST_SET_FRESH if bench.TEST_SET_FRESH.exists() else bench.TEST_SET_FALLBACK)
+
+
+def test_the_benchmark_refuses_a_test_set_sharing_a_person_with_names_test6(tmp_path: Path) -> None:
+    bench = _bench_names()
+    development = bench.load_dev_set(bench.DEVELOPMENT_FILES["test6"])
+    row = development[0]
+    header = "person\than\tlatin\tlatin_kind\tarabic\tcyrillic\tsource"
+    fields = [row["person"], row["han"], row["latin"], row["latin_kind"], row["arabic"], row["cyrillic"], row["source"]]
+    test_file = tmp_path / "names_test_overlap.tsv"
+    test_file.write_text(header + "\n" + "\t".join(fields) + "\n", "utf-8")
+    with pytest.raises(SystemExit, match="names_test6.tsv"):
+        bench.main(["--sets", "test", "--test-data", str(test_file), "--no-throughput", "--no-lexicon"])
+
+
+def test_a_query_whose_person_has_no_latin_candidate_is_left_out_and_counted() -> None:
+    # only pinyin was found for the second person: pinyin is never a candidate, so a query
+    # of theirs has no right answer and would count as a miss for every method
+    bench = _bench_names()
+    rows = [
+        {"person": "a", "han": "买买提·吐尔逊", "latin": "Memet Tursun", "latin_kind": "english", "arabic": "", "cyrillic": "", "source": "x"},
+        {"person": "b", "han": "艾力·阿不都拉", "latin": "Aili Abudula", "latin_kind": "pinyin", "arabic": "ئەلى ئابدۇللا", "cyrillic": "", "source": "x"},
+        {"person": "c", "han": "古丽·吐尔逊", "latin": "Gul Tursun", "latin_kind": "english", "arabic": "", "cyrillic": "", "source": "x"},
+    ]
+    candidates, han_queries, arabic_queries = bench.candidates_and_queries(rows)
+    assert [person for person, _ in han_queries] == ["a", "c"]
+    assert arabic_queries == []
+    assert all(person != "b" for person, _ in candidates)
+    assert bench.queries_without_a_candidate(rows) == {"han": 1, "arabic": 1}
