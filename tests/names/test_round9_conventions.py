@@ -1,5 +1,9 @@
-"""Round 9: names_test6.tsv is development material; conventions seen on the misses of the
-development material (names_dev.tsv, names_test2/3/4/5/6.tsv).
+"""Round 9: names_test6.tsv is development material; conventions seen on the misses and the
+low-scoring pairs of the development material (names_dev.tsv, names_test2/3/4/5/6.tsv).
+
+All five tests fail on the round-8 model and benchmark (commit 06cc6c6): names_test6.tsv as
+development material and its refusal of a shared person id, queries without a candidate left
+out, an unwritten initial gh, and 艾 for an initial i.
 
 Names are plain name stock with no person behind it, or published names of public figures from
 the development material. Never from names_test7.tsv (the held-out set of round 9).
@@ -72,6 +76,11 @@ def test_a_word_initial_gh_may_be_unwritten_as_an_initial_h_is() -> None:
     assert names.similarity("乌普尔", "Ghopur") > 0.95
     # a match without the initial counts a little less than a match with it
     assert names.similarity("古丽", "Gul") > names.similarity("乌丽", "Gul")
+    # only characters are read so: other scripts write the gh (غازى Ghazi is not Azi), and
+    # neither the reading shown nor the blocking keys change
+    assert names.similarity("غازى", "Azi") < 0.85
+    assert names.parse("吾甫尔").uly == "uper"
+    assert names.keys("吾甫尔") == ["p:pr"]
 
 
 def test_ai_may_write_an_initial_i_towards_a_spelling_that_has_it() -> None:
