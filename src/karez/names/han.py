@@ -247,7 +247,23 @@ def _readings_of_units(
     # consonant (扎克尔, 聂滋尔) means the vowel between was written by that syllable
     # (Zakir, Nezir), so such readings drop behind the ones that keep it
     beam = [(reading, score * _final_cluster_penalty(reading)) for reading, score in beam]
-    return sorted(beam, key=lambda item: -item[1])
+    # Uyghur begins no word with s + consonant: it writes a prothetic i (ئىسلام Islam,
+    # Iskender, Ismayil, Istanbul), which Chinese leaves out (斯拉木 Islam, 斯坎德尔 Iskender;
+    # 司马义 Ismayil is a sequence with its i). Merged with a reading that already has it
+    joined: dict[str, float] = {}
+    for reading, score in beam:
+        reading = _with_prothetic_i(reading)
+        if score > joined.get(reading, 0.0):
+            joined[reading] = score
+    return sorted(joined.items(), key=lambda item: -item[1])
+
+
+def _with_prothetic_i(reading: str) -> str:
+    """A reading that begins with s or sh + a consonant, with the i Uyghur puts before it."""
+    rest = reading[2:] if reading.startswith("sh") else reading[1:] if reading.startswith("s") else None
+    if rest and rest[0] not in _VOWELS and rest[0] != "h":
+        return "i" + reading
+    return reading
 
 
 def _final_cluster_penalty(reading: str) -> float:
