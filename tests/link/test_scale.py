@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from karez.custody import Case
@@ -155,6 +155,9 @@ def _components(person_of: dict[str, str]) -> Components:
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.text(min_size=1, max_size=6), st.text(min_size=1, max_size=6)), min_size=1, max_size=20))
+# no pair left (each of one mention with itself): the empty column of pairs read as DOUBLE
+# and the join cast every mention id to a number (found by Hypothesis)
+@example([("0", "0"), (":", ":")])
 def test_pair_ids_made_in_sql_are_pair_id_for(rows):
     mentions = sorted({m for row in rows for m in row})
     frame = pd.DataFrame(

@@ -241,10 +241,16 @@ def _return_freed_memory() -> None:
 
 
 _ANNOTATE = """
+WITH p AS (
+    -- ids as text whatever the frame's column was inferred as: an empty pandas column of
+    -- pairs reads as DOUBLE, and the join would then cast every mention id to a number
+    SELECT * REPLACE (CAST(mention_id_l AS VARCHAR) AS mention_id_l, CAST(mention_id_r AS VARCHAR) AS mention_id_r)
+    FROM karez_scored
+)
 SELECT p.*, 'pair-' || left(sha256(least(p.mention_id_l, p.mention_id_r) || '|' ||
                                   greatest(p.mention_id_l, p.mention_id_r)), 16) AS pair_id,
        l.source_id AS source_l, r.source_id AS source_r
-FROM karez_scored p
+FROM p
 JOIN karez_mentions l ON l.mention_id = p.mention_id_l
 JOIN karez_mentions r ON r.mention_id = p.mention_id_r
 WHERE l.record_id <> r.record_id
