@@ -12,7 +12,6 @@ development material (names_dev.tsv, names_test2/3/4/5.tsv). Never from names_te
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
@@ -83,18 +82,7 @@ def test_official_english_forms_keep_the_vowel_of_abdu_and_abli() -> None:
     assert names.similarity("阿布力米提", "Ablimit") > names.similarity("阿布力米提", "Abulimit")
 
 
-def _bench_names() -> ModuleType:
-    """benchmarks/bench_names.py as a module (the benchmarks are scripts, not a package)."""
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_names.py"
-    spec = importlib.util.spec_from_file_location("bench_names_round8", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_the_benchmark_counts_names_test5_as_development_material() -> None:
-    bench = _bench_names()
+def test_the_benchmark_counts_names_test5_as_development_material(bench: ModuleType) -> None:
     assert bench.DEVELOPMENT_FILES["test5"].name == "names_test5.tsv"
     assert "test5" in bench.DEVELOPMENT_LABELS
     # round 8's fresh set, names_test6.tsv, is development material since round 9 (see
@@ -102,8 +90,7 @@ def test_the_benchmark_counts_names_test5_as_development_material() -> None:
     assert bench.TEST_SET_FRESH.name != "names_test6.tsv"
 
 
-def test_the_benchmark_refuses_a_test_set_sharing_a_person_with_names_test5(tmp_path: Path) -> None:
-    bench = _bench_names()
+def test_the_benchmark_refuses_a_test_set_sharing_a_person_with_names_test5(bench: ModuleType, tmp_path: Path) -> None:
     development = bench.load_dev_set(bench.DEVELOPMENT_FILES["test5"])
     row = development[0]
     header = "person\than\tlatin\tlatin_kind\tarabic\tcyrillic\tsource"

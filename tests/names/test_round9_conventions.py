@@ -11,7 +11,6 @@ the development material. Never from names_test7.tsv (the held-out set of round 
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
@@ -20,18 +19,7 @@ import pytest
 from karez import names
 
 
-def _bench_names() -> ModuleType:
-    """benchmarks/bench_names.py as a module (the benchmarks are scripts, not a package)."""
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_names.py"
-    spec = importlib.util.spec_from_file_location("bench_names_round9", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_the_benchmark_counts_names_test6_as_development_material() -> None:
-    bench = _bench_names()
+def test_the_benchmark_counts_names_test6_as_development_material(bench: ModuleType) -> None:
     assert bench.DEVELOPMENT_FILES["test6"].name == "names_test6.tsv"
     assert "test6" in bench.DEVELOPMENT_LABELS
     # the fresh set of round 9 is the default test set when it exists (only its path is
@@ -41,8 +29,7 @@ def test_the_benchmark_counts_names_test6_as_development_material() -> None:
     assert bench.TEST_SET == (bench.TEST_SET_FRESH if bench.TEST_SET_FRESH.exists() else bench.TEST_SET_FALLBACK)
 
 
-def test_the_benchmark_refuses_a_test_set_sharing_a_person_with_names_test6(tmp_path: Path) -> None:
-    bench = _bench_names()
+def test_the_benchmark_refuses_a_test_set_sharing_a_person_with_names_test6(bench: ModuleType, tmp_path: Path) -> None:
     development = bench.load_dev_set(bench.DEVELOPMENT_FILES["test6"])
     row = development[0]
     header = "person\than\tlatin\tlatin_kind\tarabic\tcyrillic\tsource"
@@ -53,10 +40,9 @@ def test_the_benchmark_refuses_a_test_set_sharing_a_person_with_names_test6(tmp_
         bench.main(["--sets", "test", "--test-data", str(test_file), "--no-throughput", "--no-lexicon"])
 
 
-def test_a_query_whose_person_has_no_latin_candidate_is_left_out_and_counted() -> None:
+def test_a_query_whose_person_has_no_latin_candidate_is_left_out_and_counted(bench: ModuleType) -> None:
     # only pinyin was found for the second person: pinyin is never a candidate, so a query
     # of theirs has no right answer and would count as a miss for every method
-    bench = _bench_names()
     rows = [
         {"person": "a", "han": "买买提·吐尔逊", "latin": "Memet Tursun", "latin_kind": "english", "arabic": "", "cyrillic": "", "source": "x"},
         {"person": "b", "han": "艾力·阿不都拉", "latin": "Aili Abudula", "latin_kind": "pinyin", "arabic": "ئەلى ئابدۇللا", "cyrillic": "", "source": "x"},
