@@ -276,4 +276,15 @@ def test_statuses_read_relatives_states(taxonomy):
     assert taxonomy.status_of("在哈萨克斯坦") == "abroad"
     assert taxonomy.status_of("在家务农") == "at_home"
     assert taxonomy.status_of("serving a prison sentence") == "sentenced"
+    assert taxonomy.status_of("学生") == "at_home"
     assert taxonomy.status_of(None) is None
+
+
+def test_a_state_that_contains_another_state_s_word_is_not_read_as_it(taxonomy):
+    # 已出境 (has left the country) is not 已出 (has come out, released); 已出国 is abroad
+    assert taxonomy.status_of("已出境") != "released"
+    assert taxonomy.status_of("已出国") == "abroad"
+    assert taxonomy.status_of("已出来") == "released"
+    # 不在家 (not at home) is not 在家 (at home)
+    assert taxonomy.status_of("不在家") != "at_home"
+    assert taxonomy.status_of("在家") == "at_home"
