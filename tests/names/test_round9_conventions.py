@@ -29,14 +29,17 @@ def test_the_benchmark_counts_names_test6_as_development_material(bench: ModuleT
     assert bench.TEST_SET == (bench.TEST_SET_FRESH if bench.TEST_SET_FRESH.exists() else bench.TEST_SET_FALLBACK)
 
 
-def test_the_benchmark_refuses_a_test_set_sharing_a_person_with_names_test6(bench: ModuleType, tmp_path: Path) -> None:
-    development = bench.load_dev_set(bench.DEVELOPMENT_FILES["test6"])
+@pytest.mark.parametrize("label", ["test2", "test3", "test4", "test5", "test6"])
+def test_the_benchmark_refuses_a_test_set_sharing_a_person_with_a_development_set(
+    bench: ModuleType, tmp_path: Path, label: str
+) -> None:
+    development = bench.load_dev_set(bench.DEVELOPMENT_FILES[label])
     row = development[0]
     header = "person\than\tlatin\tlatin_kind\tarabic\tcyrillic\tsource"
     fields = [row["person"], row["han"], row["latin"], row["latin_kind"], row["arabic"], row["cyrillic"], row["source"]]
     test_file = tmp_path / "names_test_overlap.tsv"
     test_file.write_text(header + "\n" + "\t".join(fields) + "\n", "utf-8")
-    with pytest.raises(SystemExit, match="names_test6.tsv"):
+    with pytest.raises(SystemExit, match=f"names_{label}.tsv"):
         bench.main(["--sets", "test", "--test-data", str(test_file), "--no-throughput", "--no-lexicon"])
 
 
