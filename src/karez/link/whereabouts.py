@@ -122,7 +122,8 @@ _COUNTRY_CHINA = re.compile(r"中国|中华人民共和国|新疆|\bchina\b|\bxi
 
 
 def _fold(text: str) -> str:
-    # casefold, then NFC: "TÜRKİYE".lower() leaves a combining dot after the i
+    # NFKC (full-width letters), then casefold; "TÜRKİYE" folds to an i with a combining dot,
+    # which is dropped. Diacritics are kept: the gazetteer spells Türkiye and Turkiye both
     return unicodedata.normalize("NFKC", text).casefold().replace("i\u0307", "i").strip()
 
 
