@@ -288,3 +288,7 @@ def test_a_state_that_contains_another_state_s_word_is_not_read_as_it(taxonomy):
     # 不在家 (not at home) is not 在家 (at home)
     assert taxonomy.status_of("不在家") != "at_home"
     assert taxonomy.status_of("在家") == "at_home"
+    # 上海外国语大学 (a university in Shanghai) is neither 海外 (overseas) nor 外国 (abroad): 外国语 is a foreign language
+    assert taxonomy.status_of("在上海外国语大学上学") != "abroad"
+    assert taxonomy.status_of("在外国") == "abroad"
+    assert taxonomy.status_of("在海外") == "abroad"
