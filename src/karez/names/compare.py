@@ -253,8 +253,28 @@ def lattice_skeletons(han_part: str) -> tuple[tuple[str, float], ...]:
 @lru_cache(maxsize=524288)
 def _aligned_similarity(han_part: str, other: Readings) -> float:
     """A Han part's similarity to a part in another script, over its lattice readings."""
-    score = _skeletons_similarity(lattice_skeletons(han_part), distinct_skeletons(other), unwritten_gh=True)
+    lattice = lattice_skeletons(han_part)
+    others = distinct_skeletons(other)
+    score = _skeletons_similarity(lattice, others, unwritten_gh=True)
+    if other and other[0][0].startswith("e") and _begins_with_yi(han_part):
+        # Uyghur alternates e and i at the start of names (Ekpar, Eli, Elijan, Erzat,
+        # Elshat ~ Ilshat: an unstressed e is raised), and Chinese writes the e with 伊 or
+        # 依 yi, as it writes the i (round 10; the converse of 艾 for i, round 9). The
+        # skeleton folds e with a, so the i is read as e only where the other spelling
+        # writes e, never towards an A- name (伊莱 Eli is no "Ala"); weighed as 艾's i
+        as_e = tuple(("a" + folded[1:], weight * _INITIAL_E_WEIGHT) for folded, weight in lattice
+                     if folded.startswith("i"))
+        score = max(score, _skeletons_similarity(as_e, others, unwritten_gh=True))
     return score if score >= _LATTICE_MATCH else 0.0
+
+
+_INITIAL_E_WEIGHT = 0.4
+
+
+def _begins_with_yi(han_part: str) -> bool:
+    """True when a Han part's first character is the syllable yi (伊, 依, 衣)."""
+    first = next((char for char in han_part if is_han_char(char)), "")
+    return bool(first) and han.char_pinyin(first) == "yi"
 
 
 def _is_han_part(part: str) -> bool:
