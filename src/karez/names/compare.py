@@ -512,7 +512,7 @@ def _detail_forms(name: ParsedName) -> tuple[str, ...]:
     forms = []
     for part, readings in zip(name.parts, name.readings, strict=True):
         if detect_script(part) == "latin":
-            forms.append(latin.to_uly_spelling(latin.fold_latin(part)).replace("'", ""))
+            forms.append(latin.to_uly_spelling(latin.fold_name_part(part)).replace("'", ""))
         else:
             forms.append(readings[0][0] if readings else "")
     return tuple(forms)
