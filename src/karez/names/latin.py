@@ -21,6 +21,9 @@ _LETTERS = str.maketrans(
         "ı": "i", "ä": "e", "ə": "e", "æ": "e", "ž": "zh", "ë": "é", "ñ": "ng",
         "ŋ": "ng", "ɵ": "ö", "ⱪ": "q", "ⱨ": "h", "ⱬ": "zh",  # Yengi Yéziq (UYY) letters "ø": "ö", "ô": "o", "ḥ": "h", "ẖ": "x", "ẕ": "z", "ʼ": "'",
         "’": "'", "ʻ": "'", "‘": "'", "`": "'",
+        # ayn and hamza of the scholarly transliteration of Arabic (Masʿūd, ʿAzīz, Qurʾān):
+        # marks, not letters of the name as Uyghur says it
+        "ʿ": "'", "ʾ": "'",
     }
 )
 _KEEP_ACCENTED = frozenset("éöü")
