@@ -6,17 +6,17 @@
 (about two minutes on a quiet machine); the full run adds the pooled set (about 26,000
 candidates), the whole lexicon check and keys() on 2.5 million names (several minutes).
 --dev-only evaluates the development material only and prints its misses: the two halves
-and the test sets of rounds 4 to 8 (names_test2.tsv, names_test3.tsv, names_test4.tsv,
-names_test5.tsv, names_test6.tsv; each evaluated once; test2 and test3 development material
-since round 6, test4 since round 7, test5 since round 8, test6 since round 9), with a pooled
-count over the seven.
+and the test sets of rounds 4 to 9 (names_test2.tsv, names_test3.tsv, names_test4.tsv,
+names_test5.tsv, names_test6.tsv, names_test7.tsv; each evaluated once; test2 and test3
+development material since round 6, test4 since round 7, test5 since round 8, test6 since
+round 9, test7 since round 10), with a pooled count over the eight.
 
 1. Retrieval on the evaluation set (benchmarks/data/names_dev.tsv, published names of
    public figures), split once by person into a development half (whose misses may be
    inspected) and an old held-out half (evaluated four times in rounds 1-3, development
    material since round 4), and pooled; and on the held-out test set (its misses never
-   printed): benchmarks/data/names_test7.tsv, gathered in round 9 by someone else, when
-   that file exists, else names_test6.tsv (the test set of round 8). Every Chinese-character
+   printed): benchmarks/data/names_test8.tsv, gathered in round 10 by someone else, when
+   that file exists, else names_test7.tsv (the test set of round 9). Every Chinese-character
    name ranks the Latin names of every person in its set plus distractors made by
    recombining given and father's names of different people; top-1 is right when the
    best candidate is the same person (ties count as wrong; also reported shared 1/k).
@@ -62,20 +62,20 @@ parse_module = importlib.import_module("karez.names.parse")
 
 DATA = Path(__file__).parent / "data"
 DEV_SET = DATA / "names_dev.tsv"
-# The test sets of rounds 4 to 8 (names_test2 to names_test6) were each evaluated once;
+# The test sets of rounds 4 to 9 (names_test2 to names_test7) were each evaluated once;
 # test2 and test3 are development material since round 6, test4 since round 7, test5 since
-# round 8, test6 since round 9: their misses are printed and read. The held-out figure is a
-# sixth fresh set, names_test7.tsv, gathered by someone else in round 9; until it exists the
-# default falls back to names_test6.tsv. Only its path is named here: the file is opened by
-# an evaluation that asks for the test set, never by --dev-only.
-TEST_SET_FRESH = DATA / "names_test7.tsv"
-TEST_SET_FALLBACK = DATA / "names_test6.tsv"
+# round 8, test6 since round 9, test7 since round 10: their misses are printed and read. The
+# held-out figure is a seventh fresh set, names_test8.tsv, gathered by someone else in round
+# 10; until it exists the default falls back to names_test7.tsv. Only its path is named here:
+# the file is opened by an evaluation that asks for the test set, never by --dev-only.
+TEST_SET_FRESH = DATA / "names_test8.tsv"
+TEST_SET_FALLBACK = DATA / "names_test7.tsv"
 TEST_SET = TEST_SET_FRESH if TEST_SET_FRESH.exists() else TEST_SET_FALLBACK
 # development material that lives in files of its own (each evaluated with its own distractors)
 DEVELOPMENT_FILES = {"test2": DATA / "names_test2.tsv", "test3": DATA / "names_test3.tsv",
                      "test4": DATA / "names_test4.tsv", "test5": DATA / "names_test5.tsv",
-                     "test6": DATA / "names_test6.tsv"}
-DEVELOPMENT_LABELS = ("dev", "held_out", "test2", "test3", "test4", "test5", "test6")
+                     "test6": DATA / "names_test6.tsv", "test7": DATA / "names_test7.tsv"}
+DEVELOPMENT_LABELS = ("dev", "held_out", "test2", "test3", "test4", "test5", "test6", "test7")
 Scorer = Callable[[str, str], float]
 
 
@@ -477,8 +477,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev-only", action="store_true",
                         help="evaluate the development material only and print its misses (for "
                              "model work): the dev half, the old held-out half (since round 4) and "
-                             "the test sets of rounds 4 to 8, names_test2 to names_test6 (each "
-                             "evaluated once, development material since rounds 6, 7, 8 and 9); "
+                             "the test sets of rounds 4 to 9, names_test2 to names_test7 (each "
+                             "evaluated once, development material since rounds 6, 7, 8, 9 and "
+                             "10); "
                              "the fresh test set is never opened")
     parser.add_argument("--no-throughput", action="store_true", help="skip the keys() timing")
     parser.add_argument("--no-lexicon", action="store_true", help="skip the synthetic lexicon check")
@@ -486,12 +487,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="evaluation set to read (default benchmarks/data/names_dev.tsv); "
                         "an older version of the file reproduces an earlier round's set")
     parser.add_argument("--test-data", type=Path, default=TEST_SET,
-                        help="the held-out test set (default benchmarks/data/names_test7.tsv "
-                        "when it exists, else names_test6.tsv): people not in --data, evaluated "
+                        help="the held-out test set (default benchmarks/data/names_test8.tsv "
+                        "when it exists, else names_test7.tsv): people not in --data, evaluated "
                         "on its own with its own distractors, misses counted, never printed")
     parser.add_argument("--sets", default="",
                         help="which sets to evaluate, comma-separated (dev, held_out, all, test2, "
-                        "test3, test4, test5, test6, test); default dev,held_out,all,test (--quick: dev,held_out,test)")
+                        "test3, test4, test5, test6, test7, test); default dev,held_out,all,test (--quick: dev,held_out,test)")
     args = parser.parse_args(argv)
     figures: dict[str, object] = {
         "machine": f"{platform.machine()}, Python {platform.python_version()}, 2 cores shared "
@@ -542,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
             result = {key: value for key, value in result.items() if key != "karez_misses"}
         figures[label] = result
         # misses are printed for the development material only (the dev half, the old
-        # held-out half, names_test2 to names_test6); the test set's are
+        # held-out half, names_test2 to names_test7); the test set's are
         # counted, never read
         if args.dev_only and label in DEVELOPMENT_LABELS:
             print(f"karez misses on {label} ({len(result['karez_misses'])}):")

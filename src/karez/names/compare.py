@@ -46,9 +46,12 @@ def skeleton(uly: str) -> str:
     Vowels become a/i/u classes, k=q, g=gh, x=h, l=r, f=p, ng=n, doubled letters and
     an h after a vowel (Ehmet/Emet) are dropped, a final d is read as t, a final b as p, a final
     g or gh as k, a final
-    -chan as -jan, and Abdul-/Abdur- before a consonant as Abdu-.
+    -chan as -jan, and Abdul-/Abdur- before a consonant as Abdu-; an i after a or u and
+    before a consonant is the glide y (Haidar ~ Haydar), unless an apostrophe parts them.
     """
-    text = uly.lower().replace("'", "")
+    # an i that ULY's apostrophe parts from the vowel before it (a'i) is a vowel of its
+    # own: marked I, folded as i, never read as the glide y
+    text = uly.lower().replace("'i", "I").replace("'é", "I").replace("'", "")
     for digraph, code in _DIGRAPHS:
         text = text.replace(digraph, code)
     text = text.translate(_FOLD)
@@ -60,6 +63,20 @@ def skeleton(uly: str) -> str:
                 continue  # Ehmet ~ Emet ~ Ahmet: a coda h is often unwritten
         if char == "y" and out and out[-1] == "i":
             continue  # iy ~ i
+        if char == "I":
+            char = "i"
+        elif char == "i" and out and out[-1] in ("a", "u"):
+            following = text[index + 1 : index + 3]
+            if len(following) == 2 and following[0] not in _VOWELS and following[0] != "I" and (
+                following[1] in _VOWELS or following[1] == "I"
+            ):
+                # English, German and French spellings write the diphthong ay as ai
+                # (Haidar, Hairat, Saifuddin, Kaiser, Taipov, Sulaiman), which Uyghur and
+                # Chinese write with y (Heyder 海达尔, Seypidin 赛福鼎, Tayip 太也夫): ai,
+                # ei, ui before a consonant that begins the next syllable are the glide.
+                # Not before a last consonant, where Arabic names of the pattern fa'il
+                # keep two vowels (Said, Naim, Ismail: Uyghur Seyit, Na'im, Ismayil)
+                char = "y"
         if out and out[-1] == char:
             continue
         out.append(char)
@@ -253,8 +270,28 @@ def lattice_skeletons(han_part: str) -> tuple[tuple[str, float], ...]:
 @lru_cache(maxsize=524288)
 def _aligned_similarity(han_part: str, other: Readings) -> float:
     """A Han part's similarity to a part in another script, over its lattice readings."""
-    score = _skeletons_similarity(lattice_skeletons(han_part), distinct_skeletons(other), unwritten_gh=True)
+    lattice = lattice_skeletons(han_part)
+    others = distinct_skeletons(other)
+    score = _skeletons_similarity(lattice, others, unwritten_gh=True)
+    if other and other[0][0].startswith("e") and _begins_with_yi(han_part):
+        # Uyghur alternates e and i at the start of names (Ekpar, Eli, Elijan, Erzat,
+        # Elshat ~ Ilshat: an unstressed e is raised), and Chinese writes the e with 伊 or
+        # 依 yi, as it writes the i (round 10; the converse of 艾 for i, round 9). The
+        # skeleton folds e with a, so the i is read as e only where the other spelling
+        # writes e, never towards an A- name (伊莱 Eli is no "Ala"); weighed as 艾's i
+        as_e = tuple(("a" + folded[1:], weight * _INITIAL_E_WEIGHT) for folded, weight in lattice
+                     if folded.startswith("i"))
+        score = max(score, _skeletons_similarity(as_e, others, unwritten_gh=True))
     return score if score >= _LATTICE_MATCH else 0.0
+
+
+_INITIAL_E_WEIGHT = 0.4
+
+
+def _begins_with_yi(han_part: str) -> bool:
+    """True when a Han part's first character is the syllable yi (伊, 依, 衣)."""
+    first = next((char for char in han_part if is_han_char(char)), "")
+    return bool(first) and han.char_pinyin(first) == "yi"
 
 
 def _is_han_part(part: str) -> bool:
@@ -418,7 +455,7 @@ def _merge_parts(name: ParsedName, k: int) -> ParsedName | None:
         combined: dict[str, float] = {}
         for left, weight_left in first[:3]:
             for right, weight_right in second[:3]:
-                combined.setdefault(left + right, round(weight_left * weight_right, 4))
+                combined.setdefault(f"{left}'{right}", round(weight_left * weight_right, 4))
         readings = tuple(sorted(combined.items(), key=lambda item: -item[1]))
     return replace(
         name,
@@ -443,7 +480,8 @@ def _joined_readings(name: ParsedName) -> Readings:
         readings = han.part_readings(characters) if characters else ()
         if readings:
             return readings
-    return (("".join(r[0][0] for r in name.readings if r), 1.0),)
+    # apart in ULY's way (a'i), so that no diphthong is read across a part boundary
+    return (("'".join(r[0][0] for r in name.readings if r), 1.0),)
 
 
 def similarity(a: str | ParsedName, b: str | ParsedName) -> float:
@@ -492,7 +530,7 @@ def _detail_forms(name: ParsedName) -> tuple[str, ...]:
     forms = []
     for part, readings in zip(name.parts, name.readings, strict=True):
         if detect_script(part) == "latin":
-            forms.append(latin.to_uly_spelling(latin.fold_latin(part)).replace("'", ""))
+            forms.append(latin.to_uly_spelling(latin.fold_name_part(part)).replace("'", ""))
         else:
             forms.append(readings[0][0] if readings else "")
     return tuple(forms)

@@ -21,6 +21,9 @@ _LETTERS = str.maketrans(
         "ı": "i", "ä": "e", "ə": "e", "æ": "e", "ž": "zh", "ë": "é", "ñ": "ng",
         "ŋ": "ng", "ɵ": "ö", "ⱪ": "q", "ⱨ": "h", "ⱬ": "zh",  # Yengi Yéziq (UYY) letters "ø": "ö", "ô": "o", "ḥ": "h", "ẖ": "x", "ẕ": "z", "ʼ": "'",
         "’": "'", "ʻ": "'", "‘": "'", "`": "'",
+        # ayn and hamza of the scholarly transliteration of Arabic (Masʿūd, ʿAzīz, Qurʾān):
+        # marks, not letters of the name as Uyghur says it
+        "ʿ": "'", "ʾ": "'",
     }
 )
 _KEEP_ACCENTED = frozenset("éöü")
@@ -51,6 +54,14 @@ _RUSSIAN_ENDINGS = (("ow", "of"), ("ew", "ef"))
 # sources may write without them (ئەخمىدى for Akhmadieva); `compare` uses the stem.
 RUSSIAN_SURNAME_SUFFIXES = ("ova", "eva", "ov", "ev")
 _X_AS_SH_WEIGHT = 0.9
+# Arabic compound names in al-Din ("of the faith": Sayf al-Din, Burhan al-Din, Zahir al-Din)
+# are one name; Uyghur writes them as one word (Seypidin, Zahiridin, Jalalidin, Shemsidin)
+# and Chinese as one part (赛福鼎, 查希尔丁, 加拉力丁), while Latin spellings abroad split
+# off the article (Saif al-Dīn, Burhān ud-Dīn, Zahir-ud-din). The article's l is not said
+# before d (a "sun letter": al-Din is said ad-Din), and its vowel varies with the language
+# the spelling comes from (al, ad, ud, ed, id).
+_ARTICLES = frozenset({"al", "el", "ad", "ed", "ud", "ul", "id", "il"})
+_DIN = frozenset({"din", "deen"})
 
 
 def russian_surname_stem(word: str) -> str | None:
@@ -63,6 +74,37 @@ def russian_surname_stem(word: str) -> str | None:
                 stem = stem[:-1]  # Aliyev, Eliyev: the y only carries the suffix
             return stem
     return None
+
+
+def join_compound_names(parts: list[str]) -> list[str]:
+    """Latin name parts with each Arabic compound name in al-Din run together with
+    hyphens, as one part: ['Saif', 'al', 'Dīn', 'ʿAzīz'] -> ['Saif-al-Dīn', 'ʿAzīz']."""
+    out: list[str] = []
+    index = 0
+    while index < len(parts):
+        if (
+            index + 2 < len(parts)
+            and fold_latin(parts[index + 1]) in _ARTICLES
+            and fold_latin(parts[index + 2]) in _DIN
+            and len(fold_latin(parts[index])) >= 3
+        ):
+            out.append("-".join(parts[index : index + 3]))
+            index += 3
+        else:
+            out.append(parts[index])
+            index += 1
+    return out
+
+
+def fold_name_part(part: str) -> str:
+    """`fold_latin` of one name part; a compound in al-Din (see `join_compound_names`)
+    is folded as it is said, the article's l assimilated: 'Saif-al-Dīn' -> 'saifaddin'."""
+    pieces = part.split("-")
+    if len(pieces) == 3:
+        name, article, din = (fold_latin(piece) for piece in pieces)
+        if article in _ARTICLES and din in _DIN and len(name) >= 3:
+            return f"{name}{article[0]}d{din}"
+    return fold_latin(part)
 
 
 @lru_cache(maxsize=1)
@@ -156,7 +198,7 @@ def latin_readings(word: str) -> tuple[tuple[str, float], ...]:
     The direct reading always comes first unless the word is pinyin, in which case the
     Han syllable model's reading leads and the direct one follows.
     """
-    folded = fold_latin(word)
+    folded = fold_name_part(word)
     if not folded:
         return ()
     plain = folded.replace("'", "")

@@ -160,6 +160,8 @@ def parse(text: str) -> ParsedName:
         parts = _split_han(cleaned)
     else:
         parts = split_on_separators(cleaned)
+        if script == "latin":
+            parts = latin.join_compound_names(parts)
     part_scripts = [detect_script(part) if script == "mixed" else script for part in parts]
     kept: list[str] = []
     readings: list[Readings] = []
