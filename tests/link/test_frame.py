@@ -139,3 +139,16 @@ def test_the_county_is_read_from_addresses_villages_and_townships():
     assert county_of("Turkey") is None
     frame = build_frame(_mentions(village=["Yalang 2-kent, Qaraqash", "阿热勒1村"], township=[None, "扎瓦镇"]))
     assert list(frame["county"]) == ["karakax", "karakax"]
+
+
+def test_the_frequency_adjustment_of_a_level_never_raises_its_weight():
+    from karez.link.engine import only_common_values_weigh_less
+
+    model = {"comparisons": [{"comparison_levels": [
+        {"is_null_level": True},
+        {"m_probability": 0.8, "u_probability": 0.001, "tf_adjustment_column": "name_skeleton"},
+        {"m_probability": 0.2, "u_probability": 0.999},
+    ]}]}
+    levels = only_common_values_weigh_less(model)["comparisons"][0]["comparison_levels"]
+    assert levels[1]["tf_minimum_u_value"] == 0.001
+    assert "tf_minimum_u_value" not in levels[2]

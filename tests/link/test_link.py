@@ -60,6 +60,39 @@ def test_every_kept_pair_explains_its_probability(linked_tiny):
     assert all(r["source_l"] and r["source_r"] for r in rows)
 
 
+def test_a_common_whole_name_weighs_less_and_a_rare_one_no_more(tiny_case, monkeypatch):
+    """The whole-name level is adjusted for how common the name is (a village holds several
+    Memet Tursuns), downwards only; the explanation shows the adjustment in the weight."""
+    import karez.link.engine as engine
+
+    # the tiny case is far too small for any name to reach the real minimum count; its
+    # list names each father in four rows, the commonest whole names here
+    monkeypatch.setattr(engine, "FREQUENCY_MINIMUM_COUNT", 3)
+    with Case.open(tiny_case.path) as case:
+        link(case)
+        settings = json.loads(case.store.fetchone("SELECT model FROM link_models")[0])
+        rows = case.store.dicts("SELECT explanation FROM link_pairs WHERE explanation IS NOT NULL")
+    adjusted = [level for comparison in settings["comparisons"] for level in comparison["comparison_levels"]
+                if level.get("tf_adjustment_column")]
+    assert {level["tf_adjustment_column"] for level in adjusted} == {"name_skeleton"}
+    assert all(level["tf_minimum_u_value"] == level["u_probability"] for level in adjusted)
+    parts = [part for row in rows for part in json.loads(row["explanation"]).values()]
+    shown = [part["common_value_adjustment"] for part in parts if "common_value_adjustment" in part]
+    assert shown and all(value < 0 for value in shown)
+    assert all(part["level"] == "whole name same (all parts)" for part in parts if "common_value_adjustment" in part)
+
+
+def test_a_value_seen_less_often_than_the_minimum_has_no_frequency_of_its_own():
+    import pandas as pd
+
+    from karez.link.engine import frequency_lookup
+
+    frame = pd.DataFrame({"name_skeleton": ["memet tursun"] * 25 + ["peride mamut"] * 3 + [None] * 2})
+    lookup = frequency_lookup(frame, "name_skeleton", minimum=20)
+    assert lookup["name_skeleton"].tolist() == ["memet tursun"]
+    assert lookup["tf_name_skeleton"].tolist() == [25 / 28]
+
+
 def test_model_is_saved_as_json_and_runs_are_in_the_ledger(linked_tiny):
     with Case.open(linked_tiny.path) as case:
         model_id, model = case.store.fetchone("SELECT model_id, model FROM link_models")

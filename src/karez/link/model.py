@@ -81,7 +81,9 @@ def _name_comparison(across_scripts: bool = False) -> Any:
                 label_for_charts="name missing, or written in one script" if across_scripts
                 else "name missing, or written in two scripts",
             ),
-            cll.ExactMatchLevel("name_skeleton").configure(label_for_charts="whole name same (all parts)"),
+            cll.ExactMatchLevel("name_skeleton", term_frequency_adjustments=True).configure(
+                label_for_charts="whole name same (all parts)"
+            ),
             cll.And(
                 cll.ExactMatchLevel("given_skeleton"), cll.ExactMatchLevel("father_skeleton")
             ).configure(label_for_charts="given and father's name same"),
