@@ -62,6 +62,27 @@ def test_cli_errors_name_the_file_and_exit_1(tmp_path):
     assert process.stdout == ""
 
 
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ({"lists": ["A", "B"], "counts": {"10": 1e999, "01": 1, "11": 1}}, "count of pattern 10 is infinite"),
+        ({"lists": ["A", "B"], "counts": {"10": 10**29, "01": 1, "11": 1}}, "counts must add up to less than 2^53"),
+        ({"lists": [f"L{i}" for i in range(40)], "counts": {"1" * 40: 3}}, "40 lists; karez estimates from at most 12"),
+    ],
+)
+def test_cli_refuses_counts_it_cannot_use_without_a_traceback(tmp_path, entry, message):
+    path = tmp_path / "counts.json"
+    path.write_text(json.dumps(entry))
+    process = subprocess.run(
+        [sys.executable, "-c", "from karez.cli import main; main()", "estimate", "--counts", str(path), "--json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert process.returncode == 1
+    assert process.stderr.startswith(f"error: file {path}: ")
+    assert message in process.stderr and "Traceback" not in process.stderr
+    assert process.stdout == ""
+
+
 def test_cli_on_a_case(tmp_path):
     from karez.custody import Case
 

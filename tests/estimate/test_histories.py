@@ -52,6 +52,43 @@ def test_from_counts_refuses_bad_input(counts, message):
         from_counts(["A", "B"], counts, source="test.json")
 
 
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        # 1e999 reads as infinity; int() of it overflows
+        ('{"lists": ["A", "B"], "counts": {"10": 1e999, "01": 1, "11": 1}}', r"count of pattern 10 is infinite"),
+        ('{"lists": ["A", "B"], "counts": {"10": -1e999, "01": 1, "11": 1}}', r"count of pattern 10 is infinite"),
+        # a whole number too large for the table's int64
+        ('{"lists": ["A", "B"], "counts": {"10": 100000000000000000000000000000, "01": 1}}',
+         r"count of pattern 10 is 100,000,000,000,000,000,000,000,000,000; counts must add up to less than 2\^53"),
+        # each below the bound, the total beyond it
+        ('{"lists": ["A", "B"], "counts": {"10": 9007199254740000, "01": 9007199254740000}}',
+         r"count of pattern 01 is 9,007,199,254,740,000, bringing the total to 18,014,398,509,480,000; "
+         r"counts must add up to less than 2\^53"),
+        ('{"lists": ["A", "B"], "counts": {"10": true, "01": 1}}', r"count of pattern 10 is not a number: True"),
+    ],
+)
+def test_load_counts_refuses_counts_that_are_not_sane_numbers(tmp_path, text, message):
+    path = tmp_path / "counts.json"
+    path.write_text(text)
+    with pytest.raises(EstimateError, match=rf"^file {path}: " + message):
+        load_counts(path)
+
+
+def test_load_counts_refuses_more_lists_than_the_methods_can_handle(tmp_path):
+    from karez.estimate.histories import MAX_LISTS
+
+    path = tmp_path / "forty.json"
+    path.write_text(json.dumps({"lists": [f"L{i}" for i in range(40)], "counts": {"1" * 40: 3}}))
+    with pytest.raises(EstimateError, match=rf"^file {path}: 40 lists; karez estimates from at most {MAX_LISTS}\."):
+        load_counts(path)
+    # the limit itself is accepted
+    at_limit = tmp_path / "twelve.json"
+    at_limit.write_text(json.dumps({"lists": [f"L{i}" for i in range(MAX_LISTS)],
+                                    "counts": {"1" * MAX_LISTS: 3, "0" * (MAX_LISTS - 1) + "1": 1}}))
+    assert load_counts(at_limit).k == MAX_LISTS == 12
+
+
 def test_restrict_to_the_people_of_one_list():
     histories = from_counts(["A", "B", "C"], {"100": 5, "110": 3, "101": 2, "111": 1, "011": 7, "010": 4})
     sub = histories.restrict([1, 2], on_list=0)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from karez.estimate.errors import EstimateError, ModelNotEstimable
-from karez.estimate.histories import CaptureHistories, pattern_index
+from karez.estimate.histories import CaptureHistories, check_list_count, pattern_index
 from karez.store import Store
 
 STRATA = ("sex", "township", "village", "ethnicity", "birth_decade")
@@ -52,6 +52,7 @@ def resolve_lists(store: Store, lists: Sequence[str] | None, roles: Sequence[str
                 f"{_case_name(store)}: estimation needs at least two lists with {'/'.join(roles)} "
                 f"mentions, found {len(known)}; ingest more sources"
             )
+        check_list_count(len(known), _case_name(store), "choose the lists with --lists (lists= from Python)")
         return list(known)
     by_name = {name: sid for sid, name in known.items() if name}
     resolved = []
@@ -65,6 +66,7 @@ def resolve_lists(store: Store, lists: Sequence[str] | None, roles: Sequence[str
                 f"{_case_name(store)}: no source {given!r} with {'/'.join(roles)} mentions; "
                 f"the case has {', '.join(f'{s} ({n})' for s, n in known.items()) or 'none'}"
             )
+    check_list_count(len(resolved), _case_name(store), "choose fewer with --lists")
     return resolved
 
 

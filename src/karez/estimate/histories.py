@@ -17,6 +17,27 @@ import numpy as np
 
 from karez.estimate.errors import EstimateError
 
+# Every method works on all 2^k - 1 capture patterns of k lists. At 12 lists (4,095 patterns)
+# the log-linear existence check and fit take tens of seconds per estimate, before any
+# bootstrap; at 15 lists (32,767) minutes; at 40 the table alone would not fit in memory.
+# Graph averaging (`bma`) has its own, lower limit of 5 lists.
+MAX_LISTS = 12
+# Counts are added up and fitted in floating point, which holds every whole number only
+# below 2^53; no list of people comes near it, so a count beyond it is a mistake in the file.
+MAX_COUNT = 2**53
+
+
+def check_list_count(k: int, where: str, advice: str = "combine lists or leave some out") -> None:
+    """Refuse more lists than the methods can estimate from (MAX_LISTS), before any table
+    of 2^k - 1 patterns is made."""
+    if k > MAX_LISTS:
+        raise EstimateError(
+            f"{where}: {k} lists; karez estimates from at most {MAX_LISTS}. Every method works on "
+            f"all 2^k - 1 capture patterns ({2**MAX_LISTS - 1:,} for {MAX_LISTS} lists, "
+            f"{2**k - 1:,} for {k}), and beyond {MAX_LISTS} lists the log-linear fits take many "
+            f"minutes each; {advice}."
+        )
+
 
 @dataclass(frozen=True)
 class CaptureHistories:
@@ -35,6 +56,7 @@ class CaptureHistories:
 
     def __post_init__(self) -> None:
         k = len(self.lists)
+        check_list_count(k, self._where())
         if k < 2:
             raise EstimateError(
                 f"{self._where()}: estimation needs at least two lists, got {k} "
@@ -133,7 +155,9 @@ def from_counts(
     """Capture histories from `{"10100": 19, ...}`; patterns not given count zero."""
     k = len(lists)
     where = source or "counts"
+    check_list_count(k, where)
     table = np.zeros(2**k - 1, dtype=np.int64)
+    total = 0
     for pattern, count in counts.items():
         text = str(pattern).strip()
         if len(text) != k or set(text) - {"0", "1"}:
@@ -146,12 +170,27 @@ def from_counts(
                 f"{where}: pattern {pattern!r} means 'on no list'; nobody can be counted there, "
                 "remove it (it is what the estimate is for)."
             )
+        if isinstance(count, bool):
+            raise EstimateError(f"{where}: count of pattern {pattern} is not a number: {count!r}")
         try:
             value = int(count)
+        except OverflowError as error:  # inf, e.g. 1e999 in the JSON
+            raise EstimateError(
+                f"{where}: count of pattern {pattern} is infinite ({count!r}); give the number of people "
+                "seen with that pattern, a whole number >= 0"
+            ) from error
         except (TypeError, ValueError) as error:
             raise EstimateError(f"{where}: count of pattern {pattern} is not a number: {count!r}") from error
         if value != count or value < 0:
             raise EstimateError(f"{where}: count of pattern {pattern} must be a whole number >= 0, got {count!r}")
+        total += value
+        if value >= MAX_COUNT or total >= MAX_COUNT:
+            raise EstimateError(
+                f"{where}: count of pattern {pattern} is {value:,}"
+                + (f", bringing the total to {total:,}" if total != value else "")
+                + f"; counts must add up to less than 2^53 ({MAX_COUNT:,}), the largest whole number "
+                "the fits hold exactly, and no list of people comes near it. Check the file."
+            )
         table[int(text, 2) - 1] += value
     return CaptureHistories(tuple(str(x) for x in lists), table, source=source, stratum=stratum)
 
