@@ -329,3 +329,52 @@ def test_records_keep_their_cells_as_columns_and_an_older_store_still_reads(case
         removed = reopened.remove(info.source_id, reason="test: withdrawn")
         assert removed["rows_removed"]["records"] == n
         assert reopened.store.count("records") == 0
+
+
+@pytest.mark.parametrize(
+    ("source", "pattern"),
+    [
+        ("{delimiter: ';;'}", r"source\.delimiter: ';;' is not a delimiter; give exactly one character"),
+        ("{delimiter: 1}", r"source\.delimiter: 1 \(int\) is not a delimiter"),
+        ("{delimiter: ', '}", r"source\.delimiter: ', ' is not a delimiter"),
+        ("{delimiter: '\"'}", r"source\.delimiter: .* no quote mark"),
+        ("{header_names: 5}", r"source\.header_names: expected a list of column names, one per column, got 5 \(int\)"),
+        ("{header_names: 姓名}", r"source\.header_names: expected a list of column names.*got '姓名'"),
+        ("{header_names: [a, {b: 1}]}", r"source\.header_names\[1\]: expected a column name"),
+    ],
+)
+def test_wrong_source_options_name_the_mapping_and_the_key(case: Case, list_files, tmp_path: Path, source: str, pattern: str) -> None:
+    data, _ = list_files
+    info = case.add(data)
+    mapping = tmp_path / "bad_source.yaml"
+    mapping.write_text(LIST_MAPPING.replace("persons:\n", f"source: {source}\npersons:\n", 1), encoding="utf-8")
+    with pytest.raises(MappingError, match=r"mapping bad_source\.yaml: " + pattern):
+        case.ingest(info.source_id, mapping)
+    assert case.store.count("mentions") == 0
+
+
+@pytest.mark.parametrize("delimiter", [",", "'\\t'", '"\\t"', "tab", "auto"])
+def test_a_delimiter_of_one_character_or_a_tab_is_accepted(case: Case, tmp_path: Path, delimiter: str) -> None:
+    separator = "," if delimiter in (",", "auto") else "\t"
+    data = tmp_path / "list.txt"
+    data.write_text(f"姓名{separator}编号\n艾力{separator}1\n古丽{separator}2\n", encoding="utf-8")
+    mapping = tmp_path / "delimiter.yaml"
+    mapping.write_text(
+        f"karez_mapping: 1\nsource: {{format: csv, delimiter: {delimiter}}}\npersons:\n  - {{role: subject, fields: {{name: 姓名}}}}\n",
+        encoding="utf-8",
+    )
+    info = case.add(data)
+    case.ingest(info.source_id, mapping)
+    assert sorted(r["name"] for r in _rows(case, "SELECT name FROM mentions")) == ["古丽", "艾力"]
+
+
+@pytest.mark.parametrize("block", ["relations", "events", "classifications", "reasons", "notes"])
+@pytest.mark.parametrize("value", ["5", "subject", "{person: subject}"])
+def test_a_block_that_is_not_a_list_names_the_key_and_the_shape(case: Case, list_files, tmp_path: Path, block: str, value: str) -> None:
+    data, _ = list_files
+    info = case.add(data)
+    mapping = tmp_path / "bad_block.yaml"
+    mapping.write_text(f"karez_mapping: 1\npersons:\n  - {{role: subject, fields: {{name: 姓名}}}}\n{block}: {value}\n", encoding="utf-8")
+    with pytest.raises(MappingError, match=rf"mapping bad_block\.yaml: {block}: expected a list of {block} \("):
+        case.ingest(info.source_id, mapping)
+    assert case.store.count("mentions") == 0

@@ -184,6 +184,21 @@ class Mapping:
                 )
 
 
+def _shown(value: Any) -> str:
+    """A wrong value in a message: scalars as written, containers by their kind."""
+    if isinstance(value, dict):
+        return "a mapping of keys"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, str):
+        return repr(value)
+    return f"{value!r} ({type(value).__name__})"
+
+
+# source.delimiter: "auto", one character, or a tab written as the escape '\t' or 'tab'.
+TAB_SPELLINGS = ("\\t", "tab")
+
+
 class _Checker:
     """Walks the YAML with a path, so every error names the key."""
 
@@ -204,6 +219,14 @@ class _Checker:
         for key in required:
             if key not in block:
                 raise self.fail(where, f"missing key {key!r}")
+        return block
+
+    def items(self, block: Any, where: str, what: str) -> list[Any]:
+        """A block that must be a list (absent or empty: no items)."""
+        if block is None:
+            return []
+        if not isinstance(block, list):
+            raise self.fail(where, f"expected a list of {what}, got {_shown(block)}")
         return block
 
     def value(self, block: Any, where: str) -> ValueSpec:
@@ -283,14 +306,28 @@ def load_mapping(path: Path) -> Mapping:
         raise check.fail("source.header_row", "must be a row number starting at 1")
     if source_block.get("skip_rows_matching"):
         check.sql_regex(source_block["skip_rows_matching"], "source.skip_rows_matching")
-    header_list = source_block.get("header_names")
+    delimiter = source_block.get("delimiter", "auto")
+    if delimiter is None:
+        delimiter = "auto"
+    if not isinstance(delimiter, str) or not (
+        delimiter == "auto" or delimiter in TAB_SPELLINGS or (len(delimiter) == 1 and delimiter not in '"\r\n')
+    ):
+        raise check.fail(
+            "source.delimiter",
+            f"{_shown(delimiter)} is not a delimiter; give exactly one character in quotes "
+            '(",", ";", "|", "\\t" for a tab) or auto, and no quote mark or line break',
+        )
+    header_list = check.items(source_block.get("header_names"), "source.header_names", "column names, one per column")
+    for i, name in enumerate(header_list):
+        if isinstance(name, (dict, list)) or name is None:
+            raise check.fail(f"source.header_names[{i}]", f"expected a column name, got {_shown(name)}")
     source = SourceOptions(
         format=fmt,
         encoding=source_block.get("encoding", "auto"),
-        delimiter=source_block.get("delimiter", "auto"),
+        delimiter=delimiter,
         sheet=source_block.get("sheet"),
         header_row=header_row,
-        header_names=None if header_list is None else [str(h) for h in header_list],
+        header_names=None if source_block.get("header_names") is None else [str(h) for h in header_list],
         skip_rows_matching=source_block.get("skip_rows_matching"),
         records_path=source_block.get("records_path"),
     )
@@ -349,7 +386,7 @@ def load_mapping(path: Path) -> Mapping:
             person_ref(person.relation_to, f"persons[{i}].relation_to")
 
     relations = []
-    for i, block in enumerate(top.get("relations") or []):
+    for i, block in enumerate(check.items(top.get("relations"), "relations", "relations (from, to, relationship)")):
         where = f"relations[{i}]"
         block = check.keys(block, where, ("from", "to", "relationship"), ("from", "to", "relationship"))
         relations.append(
@@ -357,7 +394,7 @@ def load_mapping(path: Path) -> Mapping:
                          check.value(block["relationship"], where + ".relationship"))
         )
     events = []
-    for i, block in enumerate(top.get("events") or []):
+    for i, block in enumerate(check.items(top.get("events"), "events", "events (type, person, ...)")):
         where = f"events[{i}]"
         block = check.keys(block, where, ("type", "person", "date", "facility", "status", "detail"), ("type", "person"))
         if block["type"] not in EVENT_TYPES:
@@ -370,21 +407,21 @@ def load_mapping(path: Path) -> Mapping:
             )
         )
     classifications = []
-    for i, block in enumerate(top.get("classifications") or []):
+    for i, block in enumerate(check.items(top.get("classifications"), "classifications", "classifications (scheme, person, value)")):
         where = f"classifications[{i}]"
         block = check.keys(block, where, ("scheme", "person", "value"), ("scheme", "person", "value"))
         classifications.append(
             ClassificationSpec(str(block["scheme"]), person_ref(block["person"], where + ".person"), check.value(block["value"], where + ".value"))
         )
     reasons = []
-    for i, block in enumerate(top.get("reasons") or []):
+    for i, block in enumerate(check.items(top.get("reasons"), "reasons", "reasons (person, text)")):
         where = f"reasons[{i}]"
         block = check.keys(block, where, ("person", "text", "split"), ("person", "text"))
         if block.get("split"):
             check.sql_regex(block["split"], where + ".split")
         reasons.append(ReasonSpec(person_ref(block["person"], where + ".person"), check.value(block["text"], where + ".text"), block.get("split")))
     notes = []
-    for i, block in enumerate(top.get("notes") or []):
+    for i, block in enumerate(check.items(top.get("notes"), "notes", "notes (kind, text)")):
         where = f"notes[{i}]"
         block = check.keys(block, where, ("person", "kind", "text"), ("kind", "text"))
         person = person_ref(block["person"], where + ".person") if block.get("person") is not None else None
