@@ -292,3 +292,58 @@ def test_a_state_that_contains_another_state_s_word_is_not_read_as_it(taxonomy):
     assert taxonomy.status_of("在上海外国语大学上学") != "abroad"
     assert taxonomy.status_of("在外国") == "abroad"
     assert taxonomy.status_of("在海外") == "abroad"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "expected"),
+    [
+        ("categories:\n  family_planning:\n    subcategories:\n      new_one:\n",
+         "categories.family_planning.subcategories.new_one", "nothing"),
+        ("categories:\n  religion: extra\n", "categories.religion", "the text 'extra'"),
+        ("statuses: {detained: }\n", "statuses.detained", "nothing"),
+        ("categories:\n  family_planning:\n    subcategories:\n      births:\n        patterns: {zh: 超生了}\n",
+         "categories.family_planning.subcategories.births.patterns.zh", "the text '超生了'"),
+        ("categories:\n  internet:\n    subcategories: [vpn]\n", "categories.internet.subcategories", "a list"),
+        ("categories:\n  internet:\n    overrides: other\n", "categories.internet.overrides", "the text 'other'"),
+        ("statuses:\n  abroad:\n    patterns: [出国]\n", "statuses.abroad.patterns", "a list"),
+        ("fragments: 5\n", "fragments", "int 5"),
+    ],
+)
+def test_a_case_taxonomy_of_the_wrong_shape_names_the_file_and_the_key(tmp_path: Path, text: str, key: str, expected: str):
+    (tmp_path / "taxonomy.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(TaxonomyError) as error:
+        load_taxonomy(tmp_path)
+    message = str(error.value)
+    assert f"file {tmp_path / 'taxonomy.yaml'}: `{key}` must be " in message
+    assert f"but it is {expected}" in message
+
+
+def test_a_single_pattern_written_as_text_is_refused_not_split_into_characters(tmp_path: Path):
+    (tmp_path / "taxonomy.yaml").write_text(
+        "categories:\n  family_planning:\n    subcategories:\n      births:\n        patterns: {zh: 超生了}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(TaxonomyError, match=r'a list of patterns, e\.g\. \["超生"\]'):
+        load_taxonomy(tmp_path)
+    # written as a one-item list it is one pattern
+    (tmp_path / "taxonomy.yaml").write_text(
+        "categories:\n  family_planning:\n    subcategories:\n      births:\n        patterns: {zh: [超生了]}\n",
+        encoding="utf-8",
+    )
+    added = [p.source for p in load_taxonomy(tmp_path).patterns if p.subcategory == "births"]
+    assert added == ["超生了"]
+
+
+def test_cli_analyse_code_reports_a_malformed_case_taxonomy_cleanly(small_case):
+    from typer.testing import CliRunner
+
+    from karez.cli import app
+
+    case_path = small_case.path
+    small_case.close()
+    (case_path / "taxonomy.yaml").write_text("categories:\n  religion: extra\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["analyse", "code", str(case_path)])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, SystemExit)
+    assert "categories.religion" in result.output and "taxonomy.yaml" in result.output
+    assert "Traceback" not in result.output

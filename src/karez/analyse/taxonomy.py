@@ -271,6 +271,78 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (the key is empty)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _check_shape(path: Path | str, data: dict[str, Any]) -> None:
+    """Check that a taxonomy file has the documented shape before it is merged.
+
+    Raises TaxonomyError naming the file and the key path (`categories.x.subcategories.y.
+    patterns.zh`) and the shape expected. A pattern list written as a single text is refused
+    rather than read character by character.
+    """
+
+    def fail(where: str, expected: str, value: Any) -> TaxonomyError:
+        return TaxonomyError(
+            f"file {path}: `{where}` must be {expected}, but it is {_kind(value)}. "
+            "Correct the file (see docs/analysis.md, Per-case extension) and run again."
+        )
+
+    def mapping(value: Any, where: str, expected: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise fail(where, expected, value)
+        return value
+
+    def texts(value: Any, where: str, expected: str) -> None:
+        if not isinstance(value, list):
+            raise fail(where, expected, value)
+        for i, item in enumerate(value):
+            if not isinstance(item, (str, int, float)) or isinstance(item, bool):
+                raise fail(f"{where}[{i}]", "a text", item)
+
+    def patterns_of(spec: dict[str, Any], where: str) -> None:
+        if spec.get("patterns") is None:
+            return
+        langs = mapping(
+            spec["patterns"], f"{where}.patterns",
+            f"a mapping of language ({', '.join(LANGUAGES)}) to a list of patterns",
+        )
+        for lang, items in langs.items():
+            if items is not None:
+                texts(items, f"{where}.patterns.{lang}", 'a list of patterns, e.g. ["超生"] (one pattern is a one-item list)')
+
+    entry = "a mapping with `definition` and `patterns` (language: list of patterns)"
+    if data.get("fragments") is not None:
+        for name, text in mapping(data["fragments"], "fragments", "a mapping of name to pattern").items():
+            if not isinstance(text, (str, int, float)) or isinstance(text, bool):
+                raise fail(f"fragments.{name}", "a pattern (text)", text)
+    if data.get("statuses") is not None:
+        for status, spec in mapping(data["statuses"], "statuses", "a mapping of status to its patterns").items():
+            patterns_of(mapping(spec, f"statuses.{status}", entry), f"statuses.{status}")
+    if data.get("categories") is not None:
+        categories = mapping(data["categories"], "categories", "a mapping of category code to its definition")
+        for code, spec in categories.items():
+            where = f"categories.{code}"
+            spec = mapping(spec, where, "a mapping with `label`, `definition` and `subcategories`")
+            for key in ("overrides", "overrides_in_text"):
+                if spec.get(key) is not None:
+                    texts(spec[key], f"{where}.{key}", "a list of category codes")
+            if spec.get("subcategories") is None:
+                continue
+            subs = mapping(spec["subcategories"], f"{where}.subcategories", "a mapping of sub-category to its patterns")
+            for sub, sub_spec in subs.items():
+                patterns_of(mapping(sub_spec, f"{where}.subcategories.{sub}", entry), f"{where}.subcategories.{sub}")
+
+
 def merge(base: dict[str, Any], extension: dict[str, Any]) -> dict[str, Any]:
     """Merge a case's taxonomy over the default: categories and sub-categories are merged,
     pattern lists extended (or replaced where a sub-category says `replace: true`)."""
@@ -333,8 +405,11 @@ def load_taxonomy(case_dir: Path | str | None = None, extra: Path | str | None =
     if extra is not None:
         paths.append(Path(extra))
     data = _read_yaml(paths[0])
+    _check_shape(paths[0], data)
     for path in paths[1:]:
-        data = merge(data, _read_yaml(path))
+        extension = _read_yaml(path)
+        _check_shape(path, extension)
+        data = merge(data, extension)
     taxonomy = Taxonomy(data=data, sources=[str(p) for p in paths])
     where = " + ".join(taxonomy.sources)
     fragments = {k: _fold_pattern(str(v)) for k, v in (data.get("fragments") or {}).items()}
