@@ -143,3 +143,41 @@ def test_charts_use_the_installed_cjk_font():
     # A missing glyph is a matplotlib warning, which pytest turns into an error here.
     svg = charts.heatmap(pd.DataFrame([[1, 6]], index=["不放心户"], columns=["a", "b"]), "户类型", 5)
     assert "<path" in svg  # glyphs drawn as outlines, so the browser needs no font
+
+
+def test_cli_outputs_in_folders_that_do_not_exist_are_written_there(small_case: Case, tmp_path: Path):
+    from karez.cli import app
+
+    case_path = small_case.path
+    small_case.close()
+    csv = tmp_path / "tables" / "by-sex" / "reasons.csv"
+    result = CliRunner().invoke(app, ["analyse", "table", str(case_path), "reasons_by_sex", "--csv", str(csv)])
+    assert result.exit_code == 0, result.output
+    assert "family_planning" in csv.read_text(encoding="utf-8")
+    gexf, graphml = tmp_path / "graphs" / "family.gexf", tmp_path / "other" / "deep" / "family.graphml"
+    result = CliRunner().invoke(app, ["analyse", "circles", str(case_path), "--gexf", str(gexf),
+                                      "--graphml", str(graphml), "--json"])
+    assert result.exit_code == 0, result.output
+    assert gexf.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert graphml.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_cli_outputs_that_cannot_be_written_are_clean_errors(small_case: Case, tmp_path: Path):
+    from karez.cli import app
+
+    case_path = small_case.path
+    small_case.close()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(app, ["analyse", "table", str(case_path), "reasons", "--csv", str(blocker / "t.csv")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"file {blocker / 't.csv'}: cannot write the table" in result.stderr
+    good = tmp_path / "graphs" / "family.gexf"
+    result = CliRunner().invoke(app, ["analyse", "circles", str(case_path), "--gexf", str(good),
+                                      "--graphml", str(blocker / "family.graphml")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"file {blocker / 'family.graphml'}: cannot write the family graph" in result.stderr
+    # the graph that was written is in the ledger, like any other export
+    with Case.open(case_path) as reopened:
+        entries = [e.as_dict() for e in reopened.ledger.entries() if e.action == "analyse.export_graph"]
+    assert [e["outputs"]["files"] for e in entries] == [[str(good)]]

@@ -68,9 +68,37 @@ def test_cli_prints_json_and_writes_html(case, builder: CaseBuilder, tmp_path):
 def test_cli_rejects_a_bad_period(case):
     case.close()
     result = CliRunner().invoke(app, ["verify", str(case.path), "--period", "2017"])
-    assert result.exit_code != 0
-    # the root CLI turns a KarezError into its message on standard error and exit status 1
-    assert "FIRST:LAST" in result.output + str(result.exception)
+    # the root CLI turns a KarezError into its message on standard error and exit status 1:
+    # a clean exit, not an unhandled exception caught by the runner
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith("error: --period '2017' needs two dates as FIRST:LAST")
+    assert "Traceback" not in result.output
+
+
+def test_cli_html_in_a_folder_that_does_not_exist_is_written_there(case, builder: CaseBuilder, tmp_path):
+    rec = builder.record()
+    builder.mention(rec, name="甲·乙", id_number=make_id(KARAKAX, "19800101", 11, valid=False))
+    case.close()
+    html = tmp_path / "reports" / "2024" / "verify.html"
+    result = CliRunner().invoke(app, ["verify", str(case.path), "--html", str(html)])
+    assert result.exit_code == 0, result.output
+    assert html.read_text("utf-8").startswith("<!doctype html>")
+    assert f"HTML report: {html}" in result.output.replace("\n", "")
+
+
+def test_cli_html_that_cannot_be_written_is_a_clean_error_and_the_run_is_kept(case, builder: CaseBuilder, tmp_path):
+    rec = builder.record()
+    builder.mention(rec, name="甲·乙", id_number=make_id(KARAKAX, "19800101", 11, valid=False))
+    case.close()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(app, ["verify", str(case.path), "--html", str(blocker / "verify.html")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"file {blocker / 'verify.html'}: cannot write the HTML report" in result.stderr
+    assert "stored in the case" in result.stderr
+    with Case.open(case.path) as reopened:
+        assert reopened.store.count("verify_runs") == 1
 
 
 def test_evaluate_counts_recall_per_fault_type_and_false_findings(case, builder: CaseBuilder, tmp_path):

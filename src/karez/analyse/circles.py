@@ -232,18 +232,24 @@ def export_graph(graph: nx.Graph, path: Path | str, *, names: bool = False) -> P
 
     Nodes are written under their pseudonym unless `names=True`; person ids never leave.
     """
+    from karez.errors import KarezError
+
     path = Path(path)
+    if path.suffix.lower() not in (".gexf", ".graphml"):
+        raise KarezError(f"file {path}: the family graph can be written as .gexf or .graphml; choose one.")
     relabelled = nx.relabel_nodes(graph, {n: a["pseudonym"] for n, a in graph.nodes(data=True)})
     for _, attrs in relabelled.nodes(data=True):
         if not names:
             attrs["label"] = attrs["pseudonym"]
     relabelled.graph = {}
-    if path.suffix.lower() == ".gexf":
-        nx.write_gexf(relabelled, path)
-    elif path.suffix.lower() == ".graphml":
-        nx.write_graphml(relabelled, path)
-    else:
-        from karez.errors import KarezError
-
-        raise KarezError(f"file {path}: the family graph can be written as .gexf or .graphml; choose one.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # as `karez export --out` does
+        if path.suffix.lower() == ".gexf":
+            nx.write_gexf(relabelled, path)
+        else:
+            nx.write_graphml(relabelled, path)
+    except OSError as error:
+        raise KarezError(
+            f"file {path}: cannot write the family graph ({error.strerror or error}); choose another path."
+        ) from error
     return path

@@ -139,7 +139,12 @@ def table_command(
                                  f"{', '.join(sorted(tables))}, circles, circle_summary, timeline.")
             frame = tables[name]
     if csv is not None:
-        frame.to_csv(csv, index=not _plain_index(frame))
+        try:
+            csv.parent.mkdir(parents=True, exist_ok=True)  # as `karez export --out` does
+            frame.to_csv(csv, index=not _plain_index(frame))
+        except OSError as error:
+            raise KarezError(f"file {csv}: cannot write the table ({error.strerror or error}); "
+                             "choose another --csv path.") from error
     if json_output:
         print_json({"title": frame.attrs.get("title", name), "query": frame.attrs.get("query"),
                     "filters": frame.attrs.get("filters"), "rows": _frame_json(frame)})
@@ -163,10 +168,15 @@ def circles_command(
     with Case.open(case_path) as case:
         graph = family_graph(case, names=names)
         summary = circle_summary(case, graph=graph)
-        written = [str(export_graph(graph, p, names=names)) for p in (gexf, graphml) if p is not None]
-        if written:
-            case.record("analyse.export_graph", outputs={"files": written},
-                        details={"names": names, "confidential": names})
+        written: list[str] = []
+        try:
+            for path in (gexf, graphml):
+                if path is not None:
+                    written.append(str(export_graph(graph, path, names=names)))
+        finally:  # a file written before the other failed is still recorded
+            if written:
+                case.record("analyse.export_graph", outputs={"files": written},
+                            details={"names": names, "confidential": names})
     if json_output:
         print_json({"summary": _frame_json(summary), "files": written})
     else:

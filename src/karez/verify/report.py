@@ -264,5 +264,17 @@ to weigh, not a verdict.</p>
 <h2>Findings</h2>{''.join(sections) or '<p>No findings.</p>'}
 </body></html>
 """
-        path.write_text(document, encoding="utf-8")
+        # The run is already stored when the report is written: make the folder rather than
+        # fail, and if the path cannot be written say that nothing of the run is lost.
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(document, encoding="utf-8")
+        except OSError as error:
+            from karez.verify.checks import VerifyError
+
+            raise VerifyError(
+                f"file {path}: cannot write the HTML report ({error.strerror or error}). The run "
+                f"{self.run_id} and its findings are stored in the case; choose another --html path "
+                "and run verify again."
+            ) from error
         return path
