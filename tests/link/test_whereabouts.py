@@ -73,21 +73,39 @@ def test_the_frame_reads_states_addresses_and_detentions():
     assert said == ["abroad", "in_china", "abroad", "in_china", "deceased", None]
 
 
+def test_the_frame_keeps_the_country_of_those_abroad_only():
+    """A witness's country (its address) or a list's 在土耳其 (its stated condition) is kept
+    for mentions the record puts abroad; a country next to a contradicting state is not."""
+    frame = build_frame(_mentions(
+        states=[["在土耳其"], ["在国外"], None, ["务农"], None, None],
+        address=[None, None, "Almaty, Kazakhstan", "Turkey", "Istanbul", None],
+        held=[False, False, False, False, True, False],
+    ))
+    countries = [None if pd.isna(c) else c for c in frame["country"]]
+    # abroad with no country named; farming at home (two things said); held and abroad
+    assert countries == ["Turkey", None, "Kazakhstan", None, None, None]
+
+
 def test_two_namesakes_one_abroad_one_at_home_fall_in_the_level_against():
     from karez.link.model import _whereabouts_comparison
 
     pairs = pd.DataFrame({
-        "whereabouts_l": ["abroad", "abroad", "in_china", "deceased", "deceased", "in_china", None],
-        "whereabouts_r": ["abroad", "in_china", "in_china", "deceased", "abroad", "deceased", "abroad"],
+        "whereabouts_l": ["abroad", "abroad", "in_china", "deceased", "deceased", "in_china", None, "abroad", "abroad"],
+        "whereabouts_r": ["abroad", "in_china", "in_china", "deceased", "abroad", "deceased", "abroad", "abroad", "abroad"],
+        "country_l": [None, None, None, None, None, None, None, "Turkey", "Turkey"],
+        "country_r": [None, None, None, None, None, None, "Turkey", "Turkey", "Germany"],
     })
+    both_abroad = "both abroad (the country not stated on both sides, or not the same)"
     assert _level_of(_whereabouts_comparison(), pairs) == [
-        "both abroad",
+        both_abroad,
         "one abroad, the other in China or dead",
         "both in China",
         "both dead",
         "one abroad, the other in China or dead",
         "else",  # one dead, the other alive in China: learnt apart (a death in custody)
         "not stated on both sides",
+        "both abroad, in the same country",
+        both_abroad,
     ]
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from karez.custody import Case
 from karez.errors import KarezError
 from karez.link.cluster import id_checked
-from karez.link.whereabouts import whereabouts
+from karez.link.whereabouts import country_of, whereabouts
 from karez.names import to_uly
 from karez.names.compare import coarse_key, consonant_key, skeleton
 from karez.names.splink import name_columns
@@ -42,6 +42,7 @@ FRAME_COLUMNS = (
     "birth_lustrum_shifted",
     "sex",
     "whereabouts",
+    "country",
     "abroad",
     "township_skeleton",
     "village_skeleton",
@@ -189,6 +190,24 @@ def _whereabouts(frame: pd.DataFrame) -> list[str | None]:
         if key not in cache:
             cache[key] = whereabouts(list(key[0]), key[1], key[2])
         out.append(cache[key])
+    return out
+
+
+def _countries(frame: pd.DataFrame, where: list[str | None]) -> list[str | None]:
+    """The country abroad each mention's record names (its address, else a stated
+    condition such as 在土耳其), for mentions the record puts abroad; None otherwise."""
+    n = len(frame)
+    states = frame["states"].astype(object) if "states" in frame.columns else [None] * n
+    addresses = frame["address"].astype(object) if "address" in frame.columns else [None] * n
+    out: list[str | None] = []
+    for state, address, w in zip(states, addresses, where, strict=True):
+        found = None
+        if w == "abroad":
+            found = country_of(address)
+            if found is None and isinstance(state, (list, tuple, np.ndarray)):
+                named = {country_of(s) for s in state} - {None}
+                found = named.pop() if len(named) == 1 else None
+        out.append(found)
     return out
 
 
@@ -402,6 +421,9 @@ def build_frame(mentions: pd.DataFrame, *, reference_year: int | None = None) ->
         values = frame[column].astype(object) if column in frame.columns else pd.Series([None] * len(frame))
         out[column] = [v if isinstance(v, str) else None for v in values]
     out["whereabouts"] = _whereabouts(frame)
+    # the country a record abroad names (a witness's "Kazakhstan", a list's 在土耳其): one
+    # witness's several testimonies name one country, where namesakes abroad spread over many
+    out["country"] = _countries(frame, out["whereabouts"])
     # a blocking key that only people stated to be abroad have (few: a witness and the
     # relative a list marks 在国外 are paired on their names wherever their villages differ)
     out["abroad"] = ["abroad" if w == "abroad" else None for w in out["whereabouts"]]

@@ -346,8 +346,12 @@ def _whereabouts_comparison() -> Any:
             cll.CustomLevel("whereabouts_l IS NULL OR whereabouts_r IS NULL").configure(
                 is_null_level=True, label_for_charts="not stated on both sides"
             ),
+            # one witness's testimonies name one country; namesakes abroad spread over many
+            cll.CustomLevel(
+                "whereabouts_l = 'abroad' AND whereabouts_r = 'abroad' AND country_l = country_r"
+            ).configure(label_for_charts="both abroad, in the same country"),
             cll.CustomLevel("whereabouts_l = 'abroad' AND whereabouts_r = 'abroad'").configure(
-                label_for_charts="both abroad"
+                label_for_charts="both abroad (the country not stated on both sides, or not the same)"
             ),
             cll.CustomLevel("whereabouts_l = 'in_china' AND whereabouts_r = 'in_china'").configure(
                 label_for_charts="both in China"
